@@ -1,0 +1,77 @@
+"""Answer-level fallback: one NLU decision for "we cannot answer this".
+
+Rasa's ``FallbackClassifier`` looks at intent confidence only, so the ``faq``
+intent can be confident while the chosen answer is a guess (Rasa issue 9751).
+``AnswerAwareFallbackClassifier`` also predicts ``nlu_fallback`` when the
+response selector's answer confidence is low or its top two answers are too
+close. The decision is visible in ``/model/parse`` to every client, and the
+reason is kept under ``fallback_reason``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.training_data.message import Message
+
+RETRIEVAL_INTENT = "faq"
+FALLBACK_REASON = "fallback_reason"
+
+
+def answer_ranking(message: Message) -> List[Dict[Text, Any]]:
+    """The response selector's ranking for the ``faq`` retrieval intent."""
+    selector = (message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    return list(selector.get("ranking") or [])
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+)
+class AnswerAwareFallbackClassifier(FallbackClassifier):
+    """``FallbackClassifier`` that also checks the chosen FAQ answer."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """Intent thresholds as in Rasa, plus the answer thresholds."""
+        return {
+            **FallbackClassifier.get_default_config(),
+            "answer_threshold": 0.5,
+            "answer_ambiguity_threshold": 0.1,
+        }
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Predicts ``nlu_fallback`` for low intent or low answer confidence."""
+        for message in messages:
+            reason = self._fallback_reason(message)
+            if reason is None:
+                continue
+            fallback = {
+                INTENT_NAME_KEY: "nlu_fallback",
+                PREDICTED_CONFIDENCE_KEY: self.component_config["threshold"],
+            }
+            message.data[INTENT] = dict(fallback)
+            message.data.setdefault("intent_ranking", []).insert(0, dict(fallback))
+            message.set(FALLBACK_REASON, reason, add_to_output=True)
+        return messages
+
+    def _fallback_reason(self, message: Message) -> Optional[str]:
+        intent = message.get(INTENT) or {}
+        if intent.get(INTENT_NAME_KEY) in (None, "nlu_fallback"):
+            return None
+        if self._should_fallback(message):
+            return "low_intent_confidence"
+        if intent.get(INTENT_NAME_KEY) != RETRIEVAL_INTENT:
+            return None
+        ranking = answer_ranking(message)
+        if not ranking:
+            return "no_answer"
+        top = ranking[0][PREDICTED_CONFIDENCE_KEY]
+        if top < self.component_config["answer_threshold"]:
+            return "low_answer_confidence"
+        runner_up = ranking[1][PREDICTED_CONFIDENCE_KEY] if len(ranking) > 1 else 0.0
+        if top - runner_up < self.component_config["answer_ambiguity_threshold"]:
+            return "ambiguous_answer"
+        return None
