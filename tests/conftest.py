@@ -1,0 +1,80 @@
+"""Shared fixtures: the trained model, an in-process agent, and real servers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from typing import Any, Dict, Iterator
+
+import pytest
+import yaml
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+from partnerdesk.model_build import ensure_model  # noqa: E402
+from partnerdesk.paths import PROJECT_ROOT  # noqa: E402
+from tests import servers  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def model_path() -> Path:
+    """The model for the current training data (trained here if missing)."""
+    return ensure_model()
+
+
+@pytest.fixture(scope="session")
+def domain_dict() -> Dict[str, Any]:
+    """The project's domain.yml as plain data."""
+    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+
+
+@pytest.fixture(scope="session")
+def agent(model_path: Path):
+    """A Rasa agent with the trained model loaded in this process (no servers)."""
+    from rasa.core.agent import Agent
+
+    return Agent.load(str(model_path))
+
+
+@pytest.fixture(scope="session")
+def parse(agent):
+    """Parse one text with the in-process agent, as ``/model/parse`` would."""
+
+    def _parse(text: str) -> Dict[str, Any]:
+        return asyncio.run(agent.parse_message(text))
+
+    return _parse
+
+
+@pytest.fixture(scope="session")
+def action_server_url(tmp_path_factory) -> Iterator[str]:
+    """A running action server on loopback."""
+    server = servers.action_server(tmp_path_factory.mktemp("actions")).start()
+    yield server.health_url.removesuffix("/health") + "/webhook"
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_server_factory(model_path, action_server_url, tmp_path_factory):
+    """Builds Rasa servers sharing one SQLite tracker store, stopping them at the end."""
+    workdir = tmp_path_factory.mktemp("rasa")
+    endpoints = servers.write_endpoints(
+        workdir / "endpoints.yml", action_server_url, workdir / "conversations.db"
+    )
+    started = []
+
+    def _make() -> servers.ServerProcess:
+        server = servers.rasa_server(model_path, endpoints, workdir)
+        started.append(server)
+        return server
+
+    yield _make
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def rasa_url(rasa_server_factory) -> str:
+    """Base URL of a running Rasa server with the REST channel and HTTP API."""
+    return rasa_server_factory().start().health_url.rstrip("/")

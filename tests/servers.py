@@ -1,0 +1,110 @@
+"""Start PartnerDesk's real servers on loopback for channel and end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import requests
+
+from partnerdesk.paths import PROJECT_ROOT
+
+VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
+START_TIMEOUT_S = 90
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, log: Path) -> None:
+    """Poll ``url`` until it answers, failing early if the process died."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url} died on start:\n{log.read_text()[-3000:]}")
+        try:
+            if requests.get(url, timeout=1).ok:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"{url} not up after {START_TIMEOUT_S}s:\n{log.read_text()[-3000:]}")
+
+
+@dataclass
+class ServerProcess:
+    """One server started from the project's virtualenv, logging to a file."""
+
+    args: List[str]
+    health_url: str
+    log: Path
+    env: Dict[str, str] = field(default_factory=dict)
+    process: Optional[subprocess.Popen] = None
+
+    def start(self) -> "ServerProcess":
+        """Start the server and wait until its health URL answers."""
+        env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **self.env}
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.args, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        wait_until_up(self.health_url, self.process, self.log)
+        return self
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        """Stop the server (``SIGKILL`` simulates a crash)."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, sig)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def action_server(log_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> ServerProcess:
+    """The action server on a free loopback port."""
+    port = free_port()
+    return ServerProcess(
+        args=[str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "-p", str(port)],
+        health_url=f"http://127.0.0.1:{port}/health",
+        log=log_dir / "actions.log",
+        env={"SANIC_HOST": "127.0.0.1", **(extra_env or {})},
+    )
+
+
+def rasa_server(model: Path, endpoints: Path, log_dir: Path, credentials: Optional[Path] = None,
+                extra_env: Optional[Dict[str, str]] = None) -> ServerProcess:
+    """The Rasa server with the HTTP API on a free loopback port."""
+    port = free_port()
+    return ServerProcess(
+        args=[
+            str(VENV_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
+            "-m", str(model), "--endpoints", str(endpoints),
+            "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
+        ],
+        health_url=f"http://127.0.0.1:{port}/",
+        log=log_dir / "rasa.log",
+        env=extra_env or {},
+    )
+
+
+def write_endpoints(path: Path, action_url: Optional[str], sqlite_db: Path) -> Path:
+    """An endpoints file like the project's, pointing at test-owned places."""
+    lines = []
+    if action_url:
+        lines += ["action_endpoint:", f'  url: "{action_url}"']
+    lines += ["tracker_store:", "  type: SQL", "  dialect: sqlite", f"  db: {sqlite_db}"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
