@@ -2,7 +2,8 @@
 
 Two or three close FAQ answers give "did you mean …?" buttons (titles in the
 partner's language, payload ``/faq/<id>``); anything else gets the honest
-"cannot answer" reply with where to get help.
+"cannot answer" reply with where to get help; a message with no words asks
+for a question.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class ActionFaqFallback(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         """Dispatches ``utter_did_you_mean`` with buttons or ``utter_cannot_answer``."""
+        if tracker.latest_message.get("fallback_reason") == "no_words":
+            dispatcher.utter_message(response="utter_empty_message")
+            return []
         faq_ids = close_answers(tracker.latest_message)
         if not faq_ids:
             dispatcher.utter_message(response="utter_cannot_answer")

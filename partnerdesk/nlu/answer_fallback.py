@@ -4,21 +4,24 @@ Rasa's ``FallbackClassifier`` looks at intent confidence only, so the ``faq``
 intent can be confident while the chosen answer is a guess (Rasa issue 9751).
 ``AnswerAwareFallbackClassifier`` also predicts ``nlu_fallback`` when the
 response selector's answer confidence is low or its top two answers are too
-close. The decision is visible in ``/model/parse`` to every client, and the
+close, and for a message with no words at all (empty, emoji, punctuation).
+The decision is visible in ``/model/parse`` to every client, and the
 reason is kept under ``fallback_reason``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 RETRIEVAL_INTENT = "faq"
 FALLBACK_REASON = "fallback_reason"
+_WORD_CHARACTER = re.compile(r"\w")
 
 
 def answer_ranking(message: Message) -> List[Dict[Text, Any]]:
@@ -58,6 +61,8 @@ class AnswerAwareFallbackClassifier(FallbackClassifier):
         return messages
 
     def _fallback_reason(self, message: Message) -> Optional[str]:
+        if not _WORD_CHARACTER.search(message.get(TEXT) or ""):
+            return "no_words"
         intent = message.get(INTENT) or {}
         if intent.get(INTENT_NAME_KEY) in (None, "nlu_fallback"):
             return None

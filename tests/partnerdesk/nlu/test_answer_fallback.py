@@ -88,3 +88,9 @@ def test_unknown_or_malformed_payloads_are_left_alone(text):
     message = _message(text, [("out_of_scope", 0.9)], [("renew_competency", 0.5)])
     FaqPayloadResolver().process([message])
     assert message.get("intent")["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "👍🙏", "?!", "<>"])
+def test_message_without_words_falls_back(text):
+    message = _message(text, [("greet", 0.99)], [("token_split", 0.9)])
+    assert _classify(message) == ("nlu_fallback", "no_words")
