@@ -1,0 +1,53 @@
+"""The socket.io channel against the running server, with a real socket.io client."""
+
+import asyncio
+import json
+
+import pytest
+import requests
+import socketio
+
+pytestmark = [pytest.mark.slow, pytest.mark.server]
+
+
+def test_handshake_offers_no_websocket_upgrade(rasa_url):
+    reply = requests.get(f"{rasa_url}/socket.io/", params={"EIO": 4, "transport": "polling"}, timeout=10)
+    assert reply.ok
+    handshake = json.loads(reply.text[1:])  # engine.io "open" packet: "0{...}"
+    assert handshake["upgrades"] == []
+
+
+async def _conversation(rasa_url, messages, session_id=None):
+    client = socketio.AsyncClient()
+    replies, confirmed = asyncio.Queue(), asyncio.Queue()
+    client.on("bot_uttered", replies.put_nowait)
+    client.on("session_confirm", confirmed.put_nowait)
+    await client.connect(rasa_url, transports=["polling"], socketio_path="socket.io")
+    try:
+        await client.emit("session_request", {"session_id": session_id})
+        session = await asyncio.wait_for(confirmed.get(), 20)
+        answers = []
+        for text in messages:
+            await client.emit("user_uttered", {"message": text, "session_id": session})
+            answers.append(await asyncio.wait_for(replies.get(), 30))
+        return session, answers
+    finally:
+        await client.disconnect()
+
+
+async def test_questions_in_both_languages_are_answered_over_socketio(rasa_url):
+    session, [english, korean] = await _conversation(
+        rasa_url, ["can we split one token across several subscriptions?", "토큰 하나를 여러 구독에 나눠 쓸 수 있나요?"]
+    )
+    assert len(session) >= 16
+    assert "token" in english["text"].lower() and "Source:" in english["text"]
+    assert "토큰" in korean["text"] and "출처:" in korean["text"]
+
+
+async def test_session_persists_across_reconnects(rasa_url):
+    session, _ = await _conversation(rasa_url, ["hello"])
+    again, _ = await _conversation(rasa_url, ["thanks"], session_id=session)
+    assert again == session
+    tracker = requests.get(f"{rasa_url}/conversations/{session}/tracker", timeout=10).json()
+    texts = [e.get("text") for e in tracker["events"] if e["event"] == "user"]
+    assert texts == ["hello", "thanks"]
