@@ -1,0 +1,1 @@
+"""Import the MPN benefits FAQ page into the knowledge file and Rasa responses."""
