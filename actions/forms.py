@@ -78,7 +78,7 @@ class DateFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
             return {slot: found.matched_text}
         pending = tracker.get_slot("pending_date")
         if pending and not tracker.get_slot(slot):
-            return {slot: pending, "pending_date": None}
+            return {slot: pending}
         if text and _is_answer_to(tracker, slot):
             return {slot: text}
         return {}
@@ -102,7 +102,8 @@ class DateFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
                 response="utter_date_in_future", date=format_date(parsed.value, language)
             )
             return {slot: None}
-        return {slot: parsed.value.isoformat()}
+        used_pending = {"pending_date": None} if tracker.get_slot("pending_date") else {}
+        return {slot: parsed.value.isoformat(), **used_pending}
 
 
 class ValidateRenewalForm(DateFormValidation):
@@ -133,20 +134,21 @@ class ValidateRenewalForm(DateFormValidation):
 
 
 class AnniversaryFormValidation(DateFormValidation, metaclass=abc.ABCMeta):
-    """Forms that need the anniversary date (and note an offer named on the way)."""
+    """Forms that need the anniversary date (and note an offer named with it)."""
 
     async def extract_anniversary_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """An anniversary date from the message, and the offer if one is named."""
-        offer = detect_offer(_latest_text(tracker))
-        return {**self.extract_date("anniversary_date", tracker), **({"offer": offer} if offer else {})}
+        """An anniversary date from the message."""
+        return self.extract_date("anniversary_date", tracker)
 
     def validate_anniversary_date(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
-        """A real anniversary date (it may lie ahead)."""
-        return self.validate_date("anniversary_date", value, dispatcher, tracker)
+        """A real anniversary date (it may lie ahead), and the offer if the message names one."""
+        offer = detect_offer(_latest_text(tracker))
+        validated = self.validate_date("anniversary_date", value, dispatcher, tracker)
+        return {**validated, **({"offer": offer} if offer else {})}
 
 
 class ValidateCovidForm(AnniversaryFormValidation):
