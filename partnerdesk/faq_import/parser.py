@@ -38,7 +38,7 @@ class ParseError(ValueError):
 
 
 @dataclass(frozen=True)
-class Section:
+class RawSection:
     """A ``##`` heading with an anchor."""
 
     anchor: str
@@ -50,7 +50,7 @@ class RawFaq:
     """One question and answer as found on the page, before corrections."""
 
     ttu_id: str
-    section: Section
+    section: RawSection
     question: Bilingual
     answer: Bilingual
 
@@ -75,7 +75,7 @@ class _Block:
 @dataclass
 class _OpenFaq:
     ttu_id: str
-    section: Section
+    section: RawSection
     question: Bilingual
     answer_blocks: List[_Block] = field(default_factory=list)
 
@@ -163,7 +163,7 @@ def _question_ttu_id(block: _Block, spans: Dict[str, Dict[str, str]]) -> str:
 
 def _faqs(blocks: List[_Block], spans: Dict[str, Dict[str, str]]) -> List[RawFaq]:
     faqs: List[RawFaq] = []
-    section: Optional[Section] = None
+    section: Optional[RawSection] = None
     open_faq: Optional[_OpenFaq] = None
     for block in blocks:
         if block.kind == "heading" or _is_question(block, spans):
@@ -172,7 +172,7 @@ def _faqs(blocks: List[_Block], spans: Dict[str, Dict[str, str]]) -> List[RawFaq
             open_faq = None
         if block.kind == "heading":
             if block.level == 2 and block.anchor:
-                section = Section(anchor=block.anchor, name=_render(block, spans))
+                section = RawSection(anchor=block.anchor, name=_render(block, spans))
         elif _is_question(block, spans):
             if section is None:
                 raise ParseError(f"question outside a section: {block.text!r}")
