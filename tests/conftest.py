@@ -16,6 +16,9 @@ from partnerdesk.model_build import ensure_model  # noqa: E402
 from partnerdesk.paths import PROJECT_ROOT  # noqa: E402
 from tests import servers  # noqa: E402
 
+# Rule answers in the suite are computed as of this date (the issue's acceptance date).
+TEST_TODAY = "2021-08-20"
+
 
 @pytest.fixture(scope="session")
 def model_path() -> Path:
@@ -49,8 +52,10 @@ def parse(agent):
 
 @pytest.fixture(scope="session")
 def action_server_url(tmp_path_factory) -> Iterator[str]:
-    """A running action server on loopback."""
-    server = servers.action_server(tmp_path_factory.mktemp("actions")).start()
+    """A running action server on loopback, with today pinned to ``TEST_TODAY``."""
+    server = servers.action_server(
+        tmp_path_factory.mktemp("actions"), {"PARTNERDESK_TODAY": TEST_TODAY}
+    ).start()
     yield server.health_url.removesuffix("/health") + "/webhook"
     server.stop()
 
