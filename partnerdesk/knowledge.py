@@ -86,6 +86,7 @@ class Knowledge(BaseModel):
 
 @functools.lru_cache(maxsize=None)
 def load_knowledge(path: Optional[Path] = None) -> Knowledge:
-    """Read and validate the knowledge file (the project's ``data/knowledge/faq.yml`` by default)."""
+    """Read and validate the knowledge file (default: the project's ``data/knowledge/faq.yml``)."""
     text = Path(path or KNOWLEDGE_PATH).read_text(encoding="utf-8")
-    return Knowledge.parse_obj(yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return Knowledge.parse_obj(yaml.load(text, Loader=loader))

@@ -30,7 +30,7 @@ class CorrectionError(ValueError):
 
 
 class KoreanFix(BaseModel):
-    """One find/replace fix for machine-translated Korean: a literal ``find`` or a regex ``pattern``."""
+    """A find/replace fix for machine-translated Korean: literal ``find`` or regex ``pattern``."""
 
     find: Optional[str] = None
     pattern: Optional[str] = None
@@ -67,7 +67,7 @@ class ReviewedFaq(BaseModel):
     @root_validator(skip_on_failure=True)
     def _overrides_name_their_english(cls, values: dict) -> dict:  # noqa: N805
         if (values.get("question") or values.get("answer")) and not values.get("reviewed_en"):
-            raise ValueError("a Korean override needs reviewed_en, the English it was reviewed against")
+            raise ValueError("a Korean override needs reviewed_en, its English fingerprint")
         return values
 
 
@@ -93,7 +93,7 @@ def load_reviewed(path: Path) -> Reviewed:
 
 
 def tidy_english(text: str) -> str:
-    """Fix run-on sentences and stray commas (not inside link targets); end link paragraphs with "."."""
+    """Fix run-on sentences and stray commas outside link targets; end link paragraphs with "."."""
     pieces = LINK_TARGET.split(text)  # prose at even indices, link targets at odd ones
     for index in range(0, len(pieces), 2):
         pieces[index] = SPACE_BEFORE_COMMA.sub(", ", RUN_ON_SENTENCE.sub(" ", pieces[index]))

@@ -88,7 +88,9 @@ def absolute_url(url: str, page_url: str) -> str:
     return urljoin(page_url, path.removesuffix(".md")) + hash_mark + fragment
 
 
-def _localise_links(faq_id: str, answer: Bilingual, page_url: Bilingual) -> Tuple[Bilingual, List[Link]]:
+def _localise_links(
+    faq_id: str, answer: Bilingual, page_url: Bilingual
+) -> Tuple[Bilingual, List[Link]]:
     """The answer with absolute localised links, and its distinct links.
 
     Raises:
@@ -119,7 +121,9 @@ def build_knowledge(paths: ImportPaths, reviewed: Reviewed) -> Knowledge:
     """
     page = parse_page(paths.source.read_text(encoding="utf-8"))
     slug = paths.source.name.split(".")[0]
-    page_url = Bilingual(**{lang: PAGE_URL.format(locale=LOCALES[lang], page=slug) for lang in LANGUAGES})
+    page_url = Bilingual(
+        **{lang: PAGE_URL.format(locale=LOCALES[lang], page=slug) for lang in LANGUAGES}
+    )
     by_ttu_id = {faq.ttu_id: faq for faq in page.faqs}
     catalog = read_catalog(paths.catalog)
     unknown = sorted(set(reviewed.faqs) - {row.faq_id for row in catalog})
@@ -131,7 +135,9 @@ def build_knowledge(paths: ImportPaths, reviewed: Reviewed) -> Knowledge:
             raise CatalogError(f"{row.faq_id}: no question with ttu id {row.ttu_id} in the page")
         faq = correct_faq(row.faq_id, by_ttu_id[row.ttu_id], reviewed)
         if faq.question.en != row.question:
-            raise CatalogError(f"{row.faq_id}: page question {faq.question.en!r} is not the catalogue's")
+            raise CatalogError(
+                f"{row.faq_id}: page question {faq.question.en!r} is not the catalogue's"
+            )
         answer, links = _localise_links(row.faq_id, faq.answer, page_url)
         anchor = faq.section.anchor
         entries.append(
@@ -151,7 +157,11 @@ def build_knowledge(paths: ImportPaths, reviewed: Reviewed) -> Knowledge:
         for lang in LANGUAGES
     }
     source = Source(
-        id=f"{DOCSET}/{slug}", title=page.title, date=page.date, url=page_url, citation=Bilingual(**citation)
+        id=f"{DOCSET}/{slug}",
+        title=page.title,
+        date=page.date,
+        url=page_url,
+        citation=Bilingual(**citation),
     )
     return Knowledge(source=source, faqs=entries)
 
@@ -189,7 +199,8 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
 
 _Dumper.add_representer(str, _represent_str)
@@ -215,7 +226,9 @@ def render_outputs(paths: ImportPaths) -> Dict[Path, str]:
 def stale_files(outputs: Dict[Path, str]) -> List[Path]:
     """The output files that are missing or differ from what they should contain."""
     return [
-        path for path, text in outputs.items() if not path.is_file() or path.read_text(encoding="utf-8") != text
+        path
+        for path, text in outputs.items()
+        if not path.is_file() or path.read_text(encoding="utf-8") != text
     ]
 
 

@@ -124,7 +124,8 @@ def _blocks(skeleton: str) -> List[_Block]:
         if not stripped:
             open_block = None
         elif heading:
-            blocks.append(_Block("heading", heading["text"], len(heading["hashes"]), heading["anchor"]))
+            level = len(heading["hashes"])
+            blocks.append(_Block("heading", heading["text"], level, heading["anchor"]))
             open_block = None
         elif bullet:
             open_block = _Block("bullet", bullet["text"])

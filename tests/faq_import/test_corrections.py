@@ -65,6 +65,7 @@ def test_every_catalogue_id_has_short_titles_and_reviewed_korean(reviewed, catal
 def test_changed_english_invalidates_the_korean_review(page, reviewed):
     raw = page.faqs[0]
     assert correct_faq("renew_competency", raw, reviewed).question.ko == "역량은 어떤 절차로 언제 갱신하나요?"
-    edited = dataclasses.replace(raw, answer=Bilingual(en=raw.answer.en + " New rule.", ko=raw.answer.ko))
+    changed_answer = Bilingual(en=raw.answer.en + " New rule.", ko=raw.answer.ko)
+    edited = dataclasses.replace(raw, answer=changed_answer)
     with pytest.raises(CorrectionError, match="renew_competency"):
         correct_faq("renew_competency", edited, reviewed)

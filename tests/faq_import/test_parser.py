@@ -4,27 +4,36 @@ import pytest
 
 from partnerdesk.faq_import.parser import ParseError, parse_page
 
-MINI_PAGE = """---
+
+def _pair(ttu_id: str, korean: str, english: str) -> str:
+    """One sentence as the localised docs write it: Korean span, then the English lookup span."""
+    return (
+        f'<span data-ttu-id="{ttu_id}">{korean}</span>'
+        f'<span class="sxs-lookup"><span data-stu-id="{ttu_id}">{english}</span></span>'
+    )
+
+
+MINI_PAGE = f"""---
 title: 테스트
 ms.date: 01/02/2021
 ---
-# <a name="t"></a><span data-ttu-id="x-1">제목</span><span class="sxs-lookup"><span data-stu-id="x-1">Title</span></span>
+# <a name="t"></a>{_pair("x-1", "제목", "Title")}
 
-## <a name="one"></a><span data-ttu-id="x-2">하나</span><span class="sxs-lookup"><span data-stu-id="x-2">One</span></span>
+## <a name="one"></a>{_pair("x-2", "하나", "One")}
 
-<span data-ttu-id="x-3">**Q.**</span><span class="sxs-lookup"><span data-stu-id="x-3">**Q.**</span></span> <span data-ttu-id="x-4">**질문** **인가요?**</span><span class="sxs-lookup"><span data-stu-id="x-4">**Is it** **a question?**</span></span>
+{_pair("x-3", "**Q.**", "**Q.**")} {_pair("x-4", "**질문** **인가요?**", "**Is it** **a question?**")}
 
-<span data-ttu-id="x-5">A.</span><span class="sxs-lookup"><span data-stu-id="x-5">A.</span></span>
- <span data-ttu-id="x-6">첫째.</span><span class="sxs-lookup"><span data-stu-id="x-6">First.</span></span>
--   <span data-ttu-id="x-7">항목 1</span><span class="sxs-lookup"><span data-stu-id="x-7">Item 1</span></span>
+{_pair("x-5", "A.", "A.")}
+ {_pair("x-6", "첫째.", "First.")}
+-   {_pair("x-7", "항목 1", "Item 1")}
 
--   <span data-ttu-id="x-8">항목 2</span><span class="sxs-lookup"><span data-stu-id="x-8">Item 2</span></span>
+-   {_pair("x-8", "항목 2", "Item 2")}
 
- <span data-ttu-id="x-9">[링크](a.md) 참조.</span><span class="sxs-lookup"><span data-stu-id="x-9">See [link](a.md)</span></span>
+ {_pair("x-9", "[링크](a.md) 참조.", "See [link](a.md)")}
 
-## <a name="next"></a><span data-ttu-id="x-10">다음</span><span class="sxs-lookup"><span data-stu-id="x-10">Next</span></span>
+## <a name="next"></a>{_pair("x-10", "다음", "Next")}
 
-<span data-ttu-id="x-11">끝.</span><span class="sxs-lookup"><span data-stu-id="x-11">The end.</span></span>
+{_pair("x-11", "끝.", "The end.")}
 """
 
 
@@ -79,7 +88,7 @@ def test_mini_page_blocks_bold_pieces_and_bullets():
 
 
 def test_a_broken_span_pair_is_reported(source_text):
-    broken = source_text.replace('<span data-stu-id="7c473-150">', '<span data-stu-id="7c473-999">', 1)
+    broken = source_text.replace('data-stu-id="7c473-150"', 'data-stu-id="7c473-999"', 1)
     with pytest.raises(ParseError, match="7c473-150"):
         parse_page(broken)
 
