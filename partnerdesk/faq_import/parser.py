@@ -163,31 +163,38 @@ def _question_ttu_id(block: _Block, spans: Dict[str, Dict[str, str]]) -> str:
 
 
 def _faqs(blocks: List[_Block], spans: Dict[str, Dict[str, str]]) -> List[RawFaq]:
+    """Group the blocks into entries: a question block, then its answer blocks."""
     faqs: List[RawFaq] = []
     section: Optional[RawSection] = None
     open_faq: Optional[_OpenFaq] = None
     for block in blocks:
-        if block.kind == "heading" or _is_question(block, spans):
-            if open_faq:
-                faqs.append(_close(open_faq, spans))
+        is_question = _is_question(block, spans)
+        if open_faq and (is_question or block.kind == "heading"):
+            faqs.append(_close(open_faq, spans))
             open_faq = None
-        if block.kind == "heading":
-            if block.level == 2 and block.anchor:
-                section = RawSection(anchor=block.anchor, name=_render(block, spans))
-        elif _is_question(block, spans):
-            if section is None:
-                raise ParseError(f"question outside a section: {block.text!r}")
-            text = _render(block, spans)
-            question = {
-                lang: QUESTION_MARKER.sub("", text.get(lang).replace("**", "").strip())
-                for lang in LANGUAGES
-            }
-            open_faq = _OpenFaq(_question_ttu_id(block, spans), section, Bilingual(**question))
+        if block.kind == "heading" and block.level == 2 and block.anchor:
+            section = RawSection(anchor=block.anchor, name=_render(block, spans))
+        elif is_question:
+            open_faq = _open(block, section, spans)
         elif open_faq:
             open_faq.answer_blocks.append(block)
     if open_faq:
         faqs.append(_close(open_faq, spans))
     return faqs
+
+
+def _open(
+    block: _Block, section: Optional[RawSection], spans: Dict[str, Dict[str, str]]
+) -> _OpenFaq:
+    """Start an entry from its question block (bold and the "Q:" marker removed)."""
+    if section is None:
+        raise ParseError(f"question outside a section: {block.text!r}")
+    text = _render(block, spans)
+    question = {
+        lang: QUESTION_MARKER.sub("", " ".join(text.get(lang).replace("**", "").split()))
+        for lang in LANGUAGES
+    }
+    return _OpenFaq(_question_ttu_id(block, spans), section, Bilingual(**question))
 
 
 def _close(open_faq: _OpenFaq, spans: Dict[str, Dict[str, str]]) -> RawFaq:
