@@ -1,6 +1,7 @@
 """Held-out NLU evaluation: the figures the budgets are stated in.
 
-Reads ``tests/nlu/heldout.yml`` (never trained on), parses every line with a
+Reads the held-out files ``tests/nlu/heldout*.yml`` (never trained on; written
+independently of the training data), parses every line with a
 caller-supplied ``parse`` function (in-process agent or ``/model/parse``) and
 reports FAQ top-1 / top-3 per language, out-of-scope caught, in-scope questions
 falling back, and chit-chat accuracy.
@@ -18,7 +19,7 @@ import yaml
 from partnerdesk.nlu.language import detect_language
 from partnerdesk.paths import PROJECT_ROOT
 
-HELDOUT_PATH = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
+HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 CAUGHT_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 OUT_OF_SCOPE = "out_of_scope"
 
@@ -35,8 +36,12 @@ class Case:
     expected: str  # FAQ id, "out_of_scope" or the chit-chat intent
 
 
-def load_cases(path: Path = HELDOUT_PATH) -> List[Case]:
-    """All held-out cases in file order."""
+def load_cases(directory: Path = HELDOUT_DIR) -> List[Case]:
+    """All held-out cases of every ``heldout*.yml`` file, in file order."""
+    return [case for path in sorted(directory.glob("heldout*.yml")) for case in _read_cases(path)]
+
+
+def _read_cases(path: Path) -> List[Case]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases = [
         Case(text, lang, "faq", faq_id)
