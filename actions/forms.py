@@ -67,6 +67,10 @@ def _is_answer_to(tracker: Tracker, slot: str) -> bool:
 class DateFormValidation(FormValidationAction, metaclass=abc.ABCMeta):
     """Shared date handling; the SDK does not register abstract classes."""
 
+    @abc.abstractmethod
+    def name(self) -> Text:
+        """Form validation action name (each form's own)."""
+
     def extract_date(self, slot: str, tracker: Tracker) -> Dict[Text, Any]:
         """Candidate text for a date slot (validated by :meth:`validate_date`)."""
         text = _latest_text(tracker)
