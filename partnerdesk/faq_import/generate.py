@@ -167,13 +167,18 @@ def build_knowledge(paths: ImportPaths, reviewed: Reviewed) -> Knowledge:
 
 
 def response_text(faq: FaqEntry, knowledge: Knowledge, reviewed: Reviewed, lang: str) -> str:
-    """The answer in ``lang`` followed by a blank line and its citation line."""
+    """The answer in ``lang`` and its citation line, as one message.
+
+    Rasa's REST and Slack channels send every blank-line-separated part of a text
+    as its own message, so paragraphs are separated by single line breaks here.
+    """
     citation_line = reviewed.source.citation_line.get(lang).format(
         citation=knowledge.source.citation.get(lang),
         section=faq.section.name.get(lang),
         url=faq.url.get(lang),
     )
-    return f"{faq.answer.get(lang)}\n\n{citation_line}"
+    answer = re.sub(r"\n{2,}", "\n", faq.answer.get(lang))
+    return f"{answer}\n{citation_line}"
 
 
 def responses_data(knowledge: Knowledge, reviewed: Reviewed) -> Dict[str, Any]:

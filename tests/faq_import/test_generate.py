@@ -101,8 +101,10 @@ def test_responses_hold_korean_then_english_with_citations(responses, built_know
     for faq in built_knowledge.faqs:
         korean, english = responses[f"utter_faq/{faq.id}"]
         assert korean["condition"] == KO_CONDITION and "condition" not in english
-        assert korean["text"].startswith(faq.answer.ko + "\n\n")
-        assert english["text"].startswith(faq.answer.en + "\n\n")
+        # one message per answer: channels split texts at blank lines
+        assert "\n\n" not in korean["text"] and "\n\n" not in english["text"]
+        assert korean["text"].startswith(faq.answer.ko.replace("\n\n", "\n") + "\n")
+        assert english["text"].startswith(faq.answer.en.replace("\n\n", "\n") + "\n")
         assert korean["text"].endswith(f"{KO_CITATION}{faq.section.name.ko} — {faq.url.ko}")
         assert english["text"].endswith(f"{EN_CITATION}{faq.section.name.en} — {faq.url.en}")
 
