@@ -1,7 +1,8 @@
 """Train the Rasa model only when its inputs changed.
 
 The model file is named after a fingerprint of everything training reads
-(config, domain, data), so "is the model current?" is a file lookup.
+(config, domain, data, and the code of our own NLU components), so "is the
+model current?" is a file lookup.
 Usage: ``python -m partnerdesk.model_build`` prints the current model's path,
 training it first if needed.
 """
@@ -17,7 +18,7 @@ from typing import Iterable
 
 from partnerdesk.paths import MODELS_DIR, PROJECT_ROOT
 
-TRAINING_INPUTS = ("config.yml", "domain.yml", "data")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "data", "partnerdesk/nlu")
 MODEL_PREFIX = "partnerdesk-"
 
 
@@ -25,7 +26,7 @@ def _training_files(root: Path) -> Iterable[Path]:
     for name in TRAINING_INPUTS:
         path = root / name
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.yml") if p.is_file())
+            yield from sorted(p for p in path.rglob("*") if p.suffix in (".yml", ".py"))
         else:
             yield path
 

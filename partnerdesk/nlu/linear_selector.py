@@ -37,7 +37,8 @@ def _build_pipeline(config: Dict[Text, Any]) -> Any:
         TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngrams"]),
                         sublinear_tf=True, lowercase=True, token_pattern=r"(?u)\b\w+\b"),
     )
-    classifier = LogisticRegression(C=config["C"], max_iter=2000, random_state=config["random_seed"])
+    classifier = LogisticRegression(C=config["C"], max_iter=2000, random_state=config["random_seed"],
+                                    class_weight=config.get("class_weight"))
     return make_pipeline(features, classifier)
 
 
@@ -134,7 +135,9 @@ class LinearIntentClassifier(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         """Feature and classifier settings."""
-        return {"ranking_length": 10, **LINEAR_DEFAULTS}
+        # "balanced": the faq intent has most of the examples; the small intents
+        # (personal date questions, chit-chat) would otherwise be drowned out.
+        return {"ranking_length": 10, "class_weight": "balanced", **LINEAR_DEFAULTS}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  pipeline: Optional[Any] = None) -> None:
