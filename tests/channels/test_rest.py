@@ -108,8 +108,8 @@ def test_action_server_down_gets_an_apology_in_the_users_language(model_path, tm
     server = servers.rasa_server(model_path, endpoints, tmp_path, extra_env={"PARTNERDESK_ACTION_TIMEOUT": "3"}).start()
     try:
         base = server.health_url.rstrip("/")
-        [english] = say(base, new_sender(), "we bought the action pack on 1 sept 2020, when can we renew?")
-        assert "Sorry, I can't work out dates right now" in english["text"]
+        english = say(base, new_sender(), "we bought the action pack on 1 sept 2020, when can we renew?")
+        assert any("Sorry, I can't work out dates right now" in m["text"] for m in english)
         korean = say(base, new_sender(), "2020년 9월 1일에 액션팩을 샀는데 언제 갱신할 수 있나요?")
         assert any("날짜 계산을 할 수 없어요" in m["text"] for m in korean)
     finally:
