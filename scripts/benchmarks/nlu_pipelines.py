@@ -35,6 +35,7 @@ def build_blank_spacy_model() -> None:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
+    SPACY_MODEL.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(SPACY_MODEL)
 
 
