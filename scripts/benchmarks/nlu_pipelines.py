@@ -52,7 +52,13 @@ def train(config: Path, out: Path) -> float:
 
 def main(names: list[str]) -> None:
     """Train, evaluate and print a row for each chosen candidate."""
+    import logging
+
+    import structlog
     from rasa.core.agent import Agent
+
+    # Rasa's per-message debug lines would bury the table.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
     build_blank_spacy_model()
     print("| pipeline | train s | FAQ top-1 en | FAQ top-1 ko | FAQ top-3 en/ko | OOS caught "
