@@ -9,17 +9,14 @@ response selector knows the key. It must run after the ``ResponseSelector``.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Text
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from partnerdesk.nlu.answer_fallback import RETRIEVAL_INTENT, answer_ranking
+from partnerdesk.nlu.stateless import StatelessComponent
 
 _PAYLOAD = re.compile(rf"^/{RETRIEVAL_INTENT}/(?P<key>[a-z0-9_]+)$")
 
@@ -27,23 +24,8 @@ _PAYLOAD = re.compile(rf"^/{RETRIEVAL_INTENT}/(?P<key>[a-z0-9_]+)$")
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
-class FaqPayloadResolver(GraphComponent):
+class FaqPayloadResolver(StatelessComponent):
     """Maps ``/faq/<id>`` payloads to the ``faq`` intent and that answer."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "FaqPayloadResolver":
-        """Creates the component (it has nothing to train or load)."""
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data passes through unchanged."""
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Selects the answer named by a payload, if the selector knows it."""

@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from partnerdesk.nlu.stateless import StatelessComponent
 
 LANGUAGE_ENTITY = "language"
 METADATA_LOCALE_KEYS = ("locale", "language", "lang")
@@ -70,23 +68,8 @@ def locale_language(metadata: Optional[Dict[Text, Any]]) -> Optional[str]:
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
 )
-class LanguageDetector(GraphComponent, EntityExtractorMixin):
+class LanguageDetector(StatelessComponent, EntityExtractorMixin):
     """Emits a ``language`` entity spanning the message it classifies."""
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "LanguageDetector":
-        """Creates the component (it has nothing to train or load)."""
-        return cls()
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        """Training data passes through unchanged."""
-        return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds the ``language`` entity to each message whose language is known."""

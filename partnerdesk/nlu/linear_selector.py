@@ -42,6 +42,31 @@ def _build_pipeline(config: Dict[Text, Any]) -> Any:
     return make_pipeline(features, classifier)
 
 
+def _save(model_storage: ModelStorage, resource: Resource, stored: Dict[Text, Any]) -> None:
+    with model_storage.write_to(resource) as directory:
+        joblib.dump(stored, directory / MODEL_FILE)
+
+
+def _saved(model_storage: ModelStorage, resource: Resource) -> Optional[Dict[Text, Any]]:
+    """What ``_save`` stored, or ``None`` when the component was never trained."""
+    try:
+        with model_storage.read_from(resource) as directory:
+            return joblib.load(directory / MODEL_FILE)
+    except (ValueError, FileNotFoundError):
+        return None
+
+
+def _rankings(pipeline: Any, messages: List[Message]) -> List[List[Dict[Text, Any]]]:
+    """Per message, every label with its probability, most likely first."""
+    probabilities = pipeline.predict_proba([m.get(TEXT) or "" for m in messages])
+    return [
+        sorted(({"label": label, "confidence": float(p), "index": i}
+                for i, (label, p) in enumerate(zip(pipeline.classes_, row))),
+               key=lambda r: -r["confidence"])
+        for row in probabilities
+    ]
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
@@ -79,37 +104,27 @@ class LinearResponseSelector(GraphComponent):
         self._responses = {k: v for k, v in training_data.responses.items()
                            if k.startswith(f"utter_{intent}/")}
         self._retrieval_intents = sorted(training_data.retrieval_intents)
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump({"pipeline": self._pipeline, "responses": self._responses,
-                         "retrieval_intents": self._retrieval_intents}, directory / MODEL_FILE)
+        _save(self._model_storage, self._resource, {
+            "pipeline": self._pipeline, "responses": self._responses,
+            "retrieval_intents": self._retrieval_intents})
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearResponseSelector":
         """Loads the trained selector (an untrained one if nothing was stored)."""
-        try:
-            with model_storage.read_from(resource) as directory:
-                stored = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, stored["pipeline"], stored["responses"],
-                   stored["retrieval_intents"])
+        stored = _saved(model_storage, resource) or {}
+        return cls(config, model_storage, resource, stored.get("pipeline"),
+                   stored.get("responses"), stored.get("retrieval_intents"))
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds the ranked answer keys under ``response_selector.<retrieval intent>``."""
         if self._pipeline is None:
             return messages
         intent = self._config["retrieval_intent"]
-        classes = list(self._pipeline.classes_)
-        for message, probabilities in zip(
-            messages, self._pipeline.predict_proba([m.get(TEXT) or "" for m in messages])
-        ):
-            ranking = sorted(
-                ({"id": index, "confidence": float(p), INTENT_RESPONSE_KEY: classes[index]}
-                 for index, p in enumerate(probabilities)),
-                key=lambda r: -r["confidence"],
-            )
+        for message, labels in zip(messages, _rankings(self._pipeline, messages)):
+            ranking = [{"id": r["index"], "confidence": r["confidence"],
+                        INTENT_RESPONSE_KEY: r["label"]} for r in labels]
             top = ranking[0]
             selectors = message.get("response_selector") or {}
             selectors["all_retrieval_intents"] = self._retrieval_intents
@@ -158,33 +173,23 @@ class LinearIntentClassifier(GraphComponent):
         self._pipeline = _build_pipeline(self._config).fit(
             [m.get(TEXT) for m in examples], [m.get(INTENT) for m in examples]
         )
-        with self._model_storage.write_to(self._resource) as directory:
-            joblib.dump({"pipeline": self._pipeline}, directory / MODEL_FILE)
+        _save(self._model_storage, self._resource, {"pipeline": self._pipeline})
         return self._resource
 
     @classmethod
     def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
              execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
         """Loads the trained classifier (an untrained one if nothing was stored)."""
-        try:
-            with model_storage.read_from(resource) as directory:
-                stored = joblib.load(directory / MODEL_FILE)
-        except (ValueError, FileNotFoundError):
-            return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, stored["pipeline"])
+        stored = _saved(model_storage, resource) or {}
+        return cls(config, model_storage, resource, stored.get("pipeline"))
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets ``intent`` and ``intent_ranking``."""
         if self._pipeline is None:
             return messages
-        classes = list(self._pipeline.classes_)
-        for message, probabilities in zip(
-            messages, self._pipeline.predict_proba([m.get(TEXT) or "" for m in messages])
-        ):
-            ranking = sorted(
-                ({"name": classes[i], "confidence": float(p)} for i, p in enumerate(probabilities)),
-                key=lambda r: -r["confidence"],
-            )[: self._config["ranking_length"]]
+        for message, labels in zip(messages, _rankings(self._pipeline, messages)):
+            ranking = [{"name": r["label"], "confidence": r["confidence"]}
+                       for r in labels[: self._config["ranking_length"]]]
             message.set(INTENT, dict(ranking[0]), add_to_output=True)
             message.set("intent_ranking", ranking, add_to_output=True)
         return messages
