@@ -124,6 +124,12 @@ class ValidateRenewalForm(DateFormValidation):
         offer = detect_offer(_latest_text(tracker))
         return {"offer": offer} if offer else {}
 
+    def validate_offer(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Dict[Text, Any]:
+        """Only the two offers the renewal rule knows."""
+        return {"offer": value if value in _OFFER_PATTERNS else None}
+
     async def extract_purchase_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:

@@ -99,3 +99,12 @@ async def test_an_action_pack_named_with_the_anniversary_is_noted(dispatcher, ma
                            active_loop="covid_form")
     events = await ValidateCovidForm().run(dispatcher, tracker, DOMAIN)
     assert SlotSet("offer", "action_pack") in events
+
+
+@pytest.mark.parametrize(("offer", "kept"), [("action_pack", "action_pack"), ("competency", "competency"), ("gold", None)])
+async def test_only_known_offers_are_kept(dispatcher, make_tracker, offer, kept):
+    tracker = make_tracker(f'/ask_renewal_window{{"offer": "{offer}"}}', active_loop="renewal_form",
+                           slots={"requested_slot": "offer"})
+    tracker.events.append({"event": "slot", "name": "offer", "value": offer})
+    events = await ValidateRenewalForm().run(dispatcher, tracker, DOMAIN)
+    assert SlotSet("offer", kept) in events
