@@ -100,11 +100,15 @@ def rasa_server(model: Path, endpoints: Path, log_dir: Path, credentials: Option
     )
 
 
-def write_endpoints(path: Path, action_url: Optional[str], sqlite_db: Path) -> Path:
-    """An endpoints file like the project's, pointing at test-owned places."""
+def write_endpoints(path: Path, action_url: Optional[str], sqlite_db: Optional[Path]) -> Path:
+    """An endpoints file like the project's, pointing at test-owned places.
+
+    Without ``sqlite_db`` Rasa keeps conversations in memory.
+    """
     lines = []
     if action_url:
         lines += ["action_endpoint:", f'  url: "{action_url}"']
-    lines += ["tracker_store:", "  type: SQL", "  dialect: sqlite", f"  db: {sqlite_db}"]
+    if sqlite_db:
+        lines += ["tracker_store:", "  type: SQL", "  dialect: sqlite", f"  db: {sqlite_db}"]
     path.write_text("\n".join(lines) + "\n")
     return path

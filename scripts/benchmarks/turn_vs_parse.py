@@ -1,6 +1,6 @@
 """Full REST turn against /model/parse, same server, same model, N clients, one run.
 
-Usage: .venv/bin/python scripts/benchmarks/turn_vs_parse.py [--clients 10] [--requests 30]
+Usage: .venv/bin/python scripts/benchmarks/turn_vs_parse.py [--clients 10] [--requests 30] [--in-memory]
 Starts the action server and `rasa run --enable-api` on free loopback ports
 (SQLite tracker store in a temporary folder), measures how long the server takes
 to answer after start, then runs the two loads one after the other and prints
@@ -62,6 +62,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=10)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--in-memory", action="store_true",
+                        help="Rasa's in-memory tracker store instead of SQLite (to see its cost)")
     args = parser.parse_args()
     model = ensure_model()
     with tempfile.TemporaryDirectory() as tmp:
@@ -69,7 +71,7 @@ def main() -> None:
         actions = servers.action_server(workdir).start()
         endpoints = servers.write_endpoints(
             workdir / "endpoints.yml", actions.health_url.replace("/health", "/webhook"),
-            workdir / "bench.db")
+            None if args.in_memory else workdir / "bench.db")
         server = servers.rasa_server(model, endpoints, workdir)
         started = time.perf_counter()
         server.start()
