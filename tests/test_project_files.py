@@ -1,0 +1,23 @@
+"""Project files that a hand-started `rasa run` relies on."""
+
+import subprocess
+
+import yaml
+
+from partnerdesk.paths import PROJECT_ROOT
+
+
+def test_default_tracker_store_is_sqlite_in_a_folder_every_clone_has():
+    store = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())["tracker_store"]
+    assert (store["type"], store["dialect"]) == ("SQL", "sqlite")
+    folder = (PROJECT_ROOT / store["db"]).parent
+    tracked = subprocess.run(["git", "ls-files", str(folder)], cwd=PROJECT_ROOT,
+                             capture_output=True, text=True, check=True).stdout
+    assert tracked.strip(), f"{folder} is not in git, so a fresh clone lacks it"
+
+
+def test_credentials_have_no_secret_values():
+    text = (PROJECT_ROOT / "credentials.yml").read_text()
+    for line in text.splitlines():
+        if any(word in line.lower() for word in ("token", "secret", "password")) and ":" in line:
+            assert "${" in line, line
