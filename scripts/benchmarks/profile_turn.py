@@ -1,0 +1,61 @@
+"""Where a turn's time goes: cProfile over in-process turns with the SQLite tracker store.
+
+Usage: .venv/bin/python scripts/benchmarks/profile_turn.py [--turns 100]
+Loads the current model in this process (no HTTP), plays FAQ questions from 5
+conversations, and prints the functions with the most cumulative time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import logging
+import os
+import pstats
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+QUESTIONS = ["when can we renew our action pack", "액션팩 갱신 언제 해요?",
+             "can one token unlock several subscriptions", "VS 구독 공유 가능한가요"]
+
+
+def main() -> None:
+    """Warm up, profile, print."""
+    import structlog
+    from rasa.core.agent import Agent
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    from partnerdesk.model_build import ensure_model
+    from partnerdesk.paths import PROJECT_ROOT
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--turns", type=int, default=100)
+    args = parser.parse_args()
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    with tempfile.TemporaryDirectory() as tmp:
+        store = SQLTrackerStore(Domain.load(str(PROJECT_ROOT / "domain.yml")), dialect="sqlite",
+                                db=str(Path(tmp) / "profile.db"))
+        agent = Agent.load(str(ensure_model()), tracker_store=store)
+
+        async def play(turns: int) -> None:
+            for i in range(turns):
+                await agent.handle_message(
+                    UserMessage(QUESTIONS[i % len(QUESTIONS)], CollectingOutputChannel(), f"p{i % 5}"))
+
+        asyncio.run(play(10))
+        profile = cProfile.Profile()
+        profile.enable()
+        asyncio.run(play(args.turns))
+        profile.disable()
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
+
+
+if __name__ == "__main__":
+    main()
