@@ -1,0 +1,1 @@
+"""PartnerDesk action server: thin glue between Rasa and the rules module."""

@@ -32,7 +32,9 @@ def close_answers(parse_data: Dict[Text, Any]) -> List[str]:
     if not ranking or ranking[0]["name"] != "faq":
         return []
     answers = ((parse_data.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
-    candidates = [a for a in answers[:MAX_SUGGESTIONS] if a["confidence"] >= MIN_CANDIDATE_CONFIDENCE]
+    candidates = [
+        a for a in answers[:MAX_SUGGESTIONS] if a["confidence"] >= MIN_CANDIDATE_CONFIDENCE
+    ]
     if len(candidates) < 2 or sum(a["confidence"] for a in candidates) < MIN_COMBINED_CONFIDENCE:
         return []
     return [a["intent_response_key"].split("/", 1)[1] for a in candidates]

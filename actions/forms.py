@@ -61,7 +61,8 @@ def _latest_intent(tracker: Tracker) -> Optional[str]:
 
 
 def _is_answer_to(tracker: Tracker, slot: str) -> bool:
-    return tracker.get_slot("requested_slot") == slot and _latest_intent(tracker) not in INTERRUPTING_INTENTS
+    asked = tracker.get_slot("requested_slot") == slot
+    return asked and _latest_intent(tracker) not in INTERRUPTING_INTENTS
 
 
 class DateFormValidation(FormValidationAction, metaclass=abc.ABCMeta):

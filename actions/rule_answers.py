@@ -9,7 +9,7 @@ The form's slots are cleared afterwards, so the next question starts fresh.
 from __future__ import annotations
 
 import abc
-from typing import Any, Dict, List, Text
+from typing import Any, ClassVar, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -48,7 +48,7 @@ def dispatch_result(dispatcher: CollectingDispatcher, result: RuleResult, langua
 class RuleAnswerAction(Action, metaclass=abc.ABCMeta):
     """Applies one rule to the form's slots and answers; clears the slots after."""
 
-    form_slots: List[str] = []
+    form_slots: ClassVar[List[str]] = []
 
     @abc.abstractmethod
     def apply_rule(self, tracker: Tracker) -> RuleResult:
@@ -70,7 +70,7 @@ class RuleAnswerAction(Action, metaclass=abc.ABCMeta):
 class ActionAnswerRenewal(RuleAnswerAction):
     """The renewal window for the purchase date."""
 
-    form_slots = ["offer", "purchase_date"]
+    form_slots: ClassVar[List[str]] = ["offer", "purchase_date"]
 
     def name(self) -> Text:
         """Action name."""
@@ -78,13 +78,15 @@ class ActionAnswerRenewal(RuleAnswerAction):
 
     def apply_rule(self, tracker: Tracker) -> RuleResult:
         """Renewal window rule."""
-        return renewal_window(tracker.get_slot("purchase_date"), clock.today(), tracker.get_slot("offer"))
+        return renewal_window(
+            tracker.get_slot("purchase_date"), clock.today(), tracker.get_slot("offer")
+        )
 
 
 class ActionAnswerCovid(RuleAnswerAction):
     """Whether the COVID-19 extension applies to the anniversary."""
 
-    form_slots = ["offer", "anniversary_date"]
+    form_slots: ClassVar[List[str]] = ["offer", "anniversary_date"]
 
     def name(self) -> Text:
         """Action name."""
@@ -92,13 +94,14 @@ class ActionAnswerCovid(RuleAnswerAction):
 
     def apply_rule(self, tracker: Tracker) -> RuleResult:
         """COVID extension rule; the question is about a competency unless told otherwise."""
-        return covid_extension(tracker.get_slot("anniversary_date"), tracker.get_slot("offer") or "competency")
+        offer = tracker.get_slot("offer") or "competency"
+        return covid_extension(tracker.get_slot("anniversary_date"), offer)
 
 
 class ActionAnswerReactivation(RuleAnswerAction):
     """What to do after a missed renewal."""
 
-    form_slots = ["offer", "anniversary_date"]
+    form_slots: ClassVar[List[str]] = ["offer", "anniversary_date"]
 
     def name(self) -> Text:
         """Action name."""
@@ -112,7 +115,7 @@ class ActionAnswerReactivation(RuleAnswerAction):
 class ActionAnswerToken(RuleAnswerAction):
     """Whether a replacement token can still be issued."""
 
-    form_slots = ["token_problem", "activation_date", "replaced_before"]
+    form_slots: ClassVar[List[str]] = ["token_problem", "activation_date", "replaced_before"]
 
     def name(self) -> Text:
         """Action name."""
@@ -122,7 +125,8 @@ class ActionAnswerToken(RuleAnswerAction):
         """Replacement-token rule; an uncovered problem needs no date."""
         problem = tracker.get_slot("token_problem")
         activation = tracker.get_slot("activation_date") or clock.today()
-        return replacement_token(activation, clock.today(), problem, bool(tracker.get_slot("replaced_before")))
+        replaced_before = bool(tracker.get_slot("replaced_before"))
+        return replacement_token(activation, clock.today(), problem, replaced_before)
 
 
 class ActionRememberDate(Action):
@@ -140,11 +144,14 @@ class ActionRememberDate(Action):
         try:
             found = find_date(text, clock.today())
         except RulesInputError as error:
-            dispatcher.utter_message(response="utter_date_impossible", date_text=getattr(error, "matched_text", text))
+            matched = getattr(error, "matched_text", text)
+            dispatcher.utter_message(response="utter_date_impossible", date_text=matched)
             return []
         if found is None:
             dispatcher.utter_message(response="utter_date_unparseable")
             return []
         language = tracker.get_slot("language") or "en"
-        dispatcher.utter_message(response="utter_ask_what_date_is_for", date=format_date(found.value, language))
+        dispatcher.utter_message(
+            response="utter_ask_what_date_is_for", date=format_date(found.value, language)
+        )
         return [SlotSet("pending_date", found.value.isoformat())]

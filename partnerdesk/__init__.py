@@ -1,0 +1,1 @@
+"""PartnerDesk: bilingual MPN benefits FAQ assistant on Rasa 3.6."""

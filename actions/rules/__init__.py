@@ -7,14 +7,6 @@ the shell calls :func:`today`. Results carry statuses and named dates, never sen
 from actions.rules.clock import DEFAULT_TZ, TODAY_ENV, TZ_ENV, today
 from actions.rules.covid import ELIGIBLE_FROM, ELIGIBLE_THROUGH, covid_extension
 from actions.rules.dates import ParsedDate, find_date, parse_date
-from actions.rules.errors import (
-    DateParseError,
-    FutureDateError,
-    ImpossibleDateError,
-    InvalidInputError,
-    RulesInputError,
-    UnparseableDateError,
-)
 from actions.rules.enums import (
     CovidStatus,
     DateName,
@@ -25,6 +17,14 @@ from actions.rules.enums import (
     Rule,
     TokenProblem,
     TokenStatus,
+)
+from actions.rules.errors import (
+    DateParseError,
+    FutureDateError,
+    ImpossibleDateError,
+    InvalidInputError,
+    RulesInputError,
+    UnparseableDateError,
 )
 from actions.rules.models import (
     POLICY_VERSION,
@@ -79,8 +79,8 @@ __all__ = [
     "RuleInputs",
     "RuleResult",
     "RulesInputError",
-    "TokenProblem",
     "TokenInputs",
+    "TokenProblem",
     "TokenResult",
     "TokenStatus",
     "UnparseableDateError",

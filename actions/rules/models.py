@@ -38,7 +38,7 @@ class RuleInputs(BaseModel):
         extra = "forbid"
 
     @validator("*", pre=True)
-    def _strict_date(cls, value: Any, field: Any) -> Any:  # noqa: N805 (pydantic validator)
+    def _strict_date(cls, value: Any, field: Any) -> Any:
         """Reject datetimes and timestamps, which pydantic would otherwise coerce to dates."""
         if field.type_ is not date:
             return value

@@ -38,7 +38,8 @@ class CheckedRestInput(RestInput):
 
     async def _extract_sender(self, req: Request) -> Optional[Text]:
         sender = _body(req).get("sender")
-        if sender is not None and (not isinstance(sender, str) or not 0 < len(sender) <= MAX_SENDER_CHARS):
+        valid = isinstance(sender, str) and 0 < len(sender) <= MAX_SENDER_CHARS
+        if sender is not None and not valid:
             raise InvalidUsage(f'"sender" must be a string of 1 to {MAX_SENDER_CHARS} characters.')
         return sender
 

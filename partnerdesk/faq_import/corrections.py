@@ -38,7 +38,7 @@ class KoreanFix(BaseModel):
     fields: List[str] = ["question", "answer", "section"]
 
     @root_validator(skip_on_failure=True)
-    def _one_of_find_or_pattern(cls, values: dict) -> dict:  # noqa: N805
+    def _one_of_find_or_pattern(cls, values: dict) -> dict:
         if (values.get("find") is None) == (values.get("pattern") is None):
             raise ValueError("give exactly one of find and pattern")
         return values
@@ -65,7 +65,7 @@ class ReviewedFaq(BaseModel):
     answer: Optional[KoreanText] = None
 
     @root_validator(skip_on_failure=True)
-    def _overrides_name_their_english(cls, values: dict) -> dict:  # noqa: N805
+    def _overrides_name_their_english(cls, values: dict) -> dict:
         if (values.get("question") or values.get("answer")) and not values.get("reviewed_en"):
             raise ValueError("a Korean override needs reviewed_en, its English fingerprint")
         return values

@@ -37,8 +37,10 @@ def _build_pipeline(config: Dict[Text, Any]) -> Any:
         TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngrams"]),
                         sublinear_tf=True, lowercase=True, token_pattern=r"(?u)\b\w+\b"),
     )
-    classifier = LogisticRegression(C=config["C"], max_iter=2000, random_state=config["random_seed"],
-                                    class_weight=config.get("class_weight"))
+    classifier = LogisticRegression(
+        C=config["C"], max_iter=2000, random_state=config["random_seed"],
+        class_weight=config.get("class_weight"),
+    )
     return make_pipeline(features, classifier)
 
 

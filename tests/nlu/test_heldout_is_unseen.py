@@ -1,7 +1,6 @@
 """The held-out lines and the test stories' messages are never in the training data."""
 
 import re
-from pathlib import Path
 
 import yaml
 
