@@ -16,7 +16,7 @@ from typing import Any, Callable, Dict, List, Optional
 
 import yaml
 
-from partnerdesk.nlu.language import detect_language
+from partnerdesk.language import detect_language
 from partnerdesk.paths import PROJECT_ROOT
 
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"

@@ -1,7 +1,8 @@
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from partnerdesk.nlu.language import LanguageDetector, detect_language, locale_language
+from partnerdesk.language import detect_language, locale_language
+from partnerdesk.nlu.language import LanguageDetector
 
 
 @pytest.mark.parametrize(
