@@ -17,8 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.formatting import format_date
-from actions.rules import ImpossibleDateError, clock, find_date, parse_date
-from actions.rules.errors import DateParseError
+from actions.rules import DateParseError, ImpossibleDateError, clock, find_date, parse_date
 
 # Messages with these intents are interruptions, never answers to a form's question.
 INTERRUPTING_INTENTS = frozenset(

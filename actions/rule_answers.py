@@ -18,6 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.citations import citation
 from actions.formatting import format_date
 from actions.rules import (
+    ImpossibleDateError,
     RuleResult,
     RulesInputError,
     clock,
@@ -124,9 +125,10 @@ class ActionAnswerToken(RuleAnswerAction):
     def apply_rule(self, tracker: Tracker) -> RuleResult:
         """Replacement-token rule; an uncovered problem needs no date."""
         problem = tracker.get_slot("token_problem")
-        activation = tracker.get_slot("activation_date") or clock.today()
+        today = clock.today()
+        activation = tracker.get_slot("activation_date") or today
         replaced_before = bool(tracker.get_slot("replaced_before"))
-        return replacement_token(activation, clock.today(), problem, replaced_before)
+        return replacement_token(activation, today, problem, replaced_before)
 
 
 class ActionRememberDate(Action):
@@ -143,9 +145,8 @@ class ActionRememberDate(Action):
         text = tracker.latest_message.get("text") or ""
         try:
             found = find_date(text, clock.today())
-        except RulesInputError as error:
-            matched = getattr(error, "matched_text", text)
-            dispatcher.utter_message(response="utter_date_impossible", date_text=matched)
+        except ImpossibleDateError as error:
+            dispatcher.utter_message(response="utter_date_impossible", date_text=error.matched_text)
             return []
         if found is None:
             dispatcher.utter_message(response="utter_date_unparseable")
