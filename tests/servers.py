@@ -13,6 +13,7 @@ from typing import Dict, List, Optional
 
 import requests
 
+from partnerdesk.credentials import write_active_credentials
 from partnerdesk.paths import PROJECT_ROOT
 
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
@@ -88,11 +89,14 @@ def rasa_server(model: Path, endpoints: Path, log_dir: Path, credentials: Option
                 extra_env: Optional[Dict[str, str]] = None) -> ServerProcess:
     """The Rasa server with the HTTP API on a free loopback port."""
     port = free_port()
+    if credentials is None:
+        credentials = write_active_credentials(log_dir / "credentials.yml", env={
+            **os.environ, **(extra_env or {})})
     return ServerProcess(
         args=[
             str(VENV_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
             "-m", str(model), "--endpoints", str(endpoints),
-            "--credentials", str(credentials or PROJECT_ROOT / "credentials.yml"),
+            "--credentials", str(credentials),
         ],
         health_url=f"http://127.0.0.1:{port}/",
         log=log_dir / "rasa.log",
