@@ -9,7 +9,6 @@ that an unreadable answer gets a clear message and the question again.
 from __future__ import annotations
 
 import abc
-import re
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import FormValidationAction, Tracker
@@ -17,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.formatting import format_date
+from actions.mentions import OFFER_PATTERNS, detect_offer, detect_token_problem
 from actions.rules import DateParseError, ImpossibleDateError, clock, find_date, parse_date
 
 # Messages with these intents are interruptions, never answers to a form's question.
@@ -25,30 +25,6 @@ INTERRUPTING_INTENTS = frozenset(
 )
 # Dates that must not be in the future; an anniversary may be.
 PAST_ONLY_SLOTS = frozenset({"purchase_date", "activation_date"})
-
-_OFFER_PATTERNS = {
-    "action_pack": re.compile(r"\bmap\b|action\s*pack|액션\s*팩", re.IGNORECASE),
-    "competency": re.compile(r"compet[ae]nc|역량|\b(gold|silver)\b|골드|실버", re.IGNORECASE),
-}
-_TOKEN_PROBLEM_PATTERNS = {
-    "wrong_tenant": re.compile(r"tenant|테넌트|테 넌 트", re.IGNORECASE),
-    "seats_added_by_mistake": re.compile(
-        r"\bseats?\b|instead of extend|시트|사용자.{0,6}추가|추가.{0,6}사용자", re.IGNORECASE
-    ),
-}
-
-
-def detect_offer(text: str) -> Optional[str]:
-    """``action_pack`` or ``competency`` when exactly one of them is named."""
-    found = [offer for offer, pattern in _OFFER_PATTERNS.items() if pattern.search(text)]
-    return found[0] if len(found) == 1 else None
-
-
-def detect_token_problem(text: str) -> Optional[str]:
-    """The covered token problem the text describes, if any."""
-    found = [name for name, pattern in _TOKEN_PROBLEM_PATTERNS.items() if pattern.search(text)]
-    return found[0] if len(found) == 1 else None
-
 
 def _latest_text(tracker: Tracker) -> str:
     text = tracker.latest_message.get("text") or ""
@@ -128,7 +104,7 @@ class ValidateRenewalForm(DateFormValidation):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> Dict[Text, Any]:
         """Only the two offers the renewal rule knows."""
-        return {"offer": value if value in _OFFER_PATTERNS else None}
+        return {"offer": value if value in OFFER_PATTERNS else None}
 
     async def extract_purchase_date(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -15,8 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.citations import citation
 from actions.formatting import format_date
+from actions.rule_responses import response_name, response_variables
 from actions.rules import (
     ImpossibleDateError,
     RuleResult,
@@ -30,20 +30,11 @@ from actions.rules import (
 )
 
 
-def response_variables(result: RuleResult, language: str) -> Dict[str, Any]:
-    """Template variables for a rule result: formatted dates, day counts, citation."""
-    variables: Dict[str, Any] = {
-        name: format_date(value, language) for name, value in result.dates.items()
-    }
-    variables.update(days_until=result.days_until, days_left=result.days_left)
-    variables.update(citation(result.faq_id.value, language))
-    return variables
-
-
 def dispatch_result(dispatcher: CollectingDispatcher, result: RuleResult, language: str) -> None:
     """Send the response that explains ``result``."""
-    response = "utter_" + result.explanation_key.replace(".", "_")
-    dispatcher.utter_message(response=response, **response_variables(result, language))
+    dispatcher.utter_message(
+        response=response_name(result), **response_variables(result, language)
+    )
 
 
 class RuleAnswerAction(Action, metaclass=abc.ABCMeta):
