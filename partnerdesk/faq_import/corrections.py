@@ -78,10 +78,25 @@ class ReviewedSource(BaseModel):
     citation_line: Bilingual
 
 
+class FeedbackButton(BaseModel):
+    """One feedback button: its title and the ``helpful`` value its payload carries."""
+
+    title: str
+    helpful: str
+
+
+class ReviewedFeedback(BaseModel):
+    """The "Was this helpful?" line under every answer and its buttons."""
+
+    question: Bilingual
+    buttons: List[FeedbackButton]
+
+
 class Reviewed(BaseModel):
     """The whole hand-maintained corrections file."""
 
     source: ReviewedSource
+    feedback: ReviewedFeedback
     sections: Dict[str, str]
     korean_fixes: List[KoreanFix]
     faqs: Dict[str, ReviewedFaq]

@@ -17,6 +17,8 @@ KOREAN_GLITCHES = re.compile(r"^대답\.|MPN \(\)|\d{4}\s+(년|\d)|\d\s+월|대 
 LOCALE = {"en": "/en-us/", "ko": "/ko-kr/"}
 EN_CITATION = "Source: Partner Center docs, MPN benefits FAQ (10 Dec 2020) › "
 KO_CITATION = "출처: 파트너 센터 문서, MPN 혜택 FAQ (2020년 12월 10일) › "
+EN_FEEDBACK = "Was this helpful?"
+KO_FEEDBACK = "도움이 되었나요?"
 KO_CONDITION = [{"type": "slot", "name": "language", "value": "ko"}]
 
 
@@ -105,8 +107,21 @@ def test_responses_hold_korean_then_english_with_citations(responses, built_know
         assert "\n\n" not in korean["text"] and "\n\n" not in english["text"]
         assert korean["text"].startswith(faq.answer.ko.replace("\n\n", "\n") + "\n")
         assert english["text"].startswith(faq.answer.en.replace("\n\n", "\n") + "\n")
-        assert korean["text"].endswith(f"{KO_CITATION}{faq.section.name.ko} — {faq.url.ko}")
-        assert english["text"].endswith(f"{EN_CITATION}{faq.section.name.en} — {faq.url.en}")
+        assert korean["text"].endswith(
+            f"{KO_CITATION}{faq.section.name.ko} — {faq.url.ko}\n{KO_FEEDBACK}"
+        )
+        assert english["text"].endswith(
+            f"{EN_CITATION}{faq.section.name.en} — {faq.url.en}\n{EN_FEEDBACK}"
+        )
+
+
+def test_every_answer_carries_its_feedback_buttons(responses, built_knowledge):
+    for faq in built_knowledge.faqs:
+        for variation in responses[f"utter_faq/{faq.id}"]:
+            assert [(b["title"], b["payload"]) for b in variation["buttons"]] == [
+                ("👍", f'/feedback{{"helpful": "yes", "feedback_faq": "{faq.id}"}}'),
+                ("👎", f'/feedback{{"helpful": "no", "feedback_faq": "{faq.id}"}}'),
+            ]
 
 
 def test_generated_files_are_up_to_date(project_paths):
