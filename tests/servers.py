@@ -86,8 +86,9 @@ def action_server(log_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> 
 
 
 def rasa_server(model: Path, endpoints: Path, log_dir: Path, credentials: Optional[Path] = None,
-                extra_env: Optional[Dict[str, str]] = None) -> ServerProcess:
-    """The Rasa server with the HTTP API on a free loopback port."""
+                extra_env: Optional[Dict[str, str]] = None,
+                extra_args: Optional[List[str]] = None) -> ServerProcess:
+    """The Rasa server with the HTTP API on a free loopback port (``extra_args``: e.g. ``--cors``)."""
     port = free_port()
     if credentials is None:
         credentials = write_active_credentials(log_dir / "credentials.yml", env={
@@ -96,7 +97,7 @@ def rasa_server(model: Path, endpoints: Path, log_dir: Path, credentials: Option
         args=[
             str(VENV_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
             "-m", str(model), "--endpoints", str(endpoints),
-            "--credentials", str(credentials),
+            "--credentials", str(credentials), *(extra_args or []),
         ],
         health_url=f"http://127.0.0.1:{port}/",
         log=log_dir / "rasa.log",
