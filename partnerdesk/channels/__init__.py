@@ -2,11 +2,13 @@
 
 Importing this package (Rasa does, for the channels in ``credentials.yml``)
 also installs the custom-action failure handling of
-:mod:`partnerdesk.action_failures` and the memoised event-class lookup of
-:mod:`partnerdesk.event_types`, so they are active in every server run.
+:mod:`partnerdesk.action_failures`, the memoised event-class lookup of
+:mod:`partnerdesk.event_types` and the log masking of :mod:`partnerdesk.privacy`,
+so they are active in every server run.
 """
 
-from partnerdesk import action_failures, event_types
+from partnerdesk import action_failures, event_types, privacy
 
 action_failures.install()
 event_types.install()
+privacy.install()

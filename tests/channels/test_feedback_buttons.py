@@ -26,7 +26,8 @@ def say(base, sender, text):
     [
         ("can we split one token across two azure subscriptions?", "token_split", "en",
          "Was this helpful?"),
-        ("저희 액션팩 갱신은 언제부터 할 수 있어요?", "renew_action_pack", "ko", "도움이 되었나요?"),
+        ("저희 액션팩 갱신은 언제부터 할 수 있어요?", "renew_action_pack", "ko",
+         "도움이 되었나요?"),
     ],
 )
 def test_answer_carries_the_buttons_and_a_click_is_thanked_in_its_language(
