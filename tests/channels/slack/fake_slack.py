@@ -1,0 +1,147 @@
+"""A fake Slack Web API on loopback that records what the bot posts.
+
+It answers ``chat.postMessage`` like Slack does for a new Slack app's bot token:
+the token must match, ``channel`` and ``text`` or ``blocks`` are required, and
+``as_user`` is refused with ``invalid_arguments``. ``auth.test`` answers with the
+bot's user id; any other method gets ``unknown_method``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable, Dict, List, Optional
+from urllib.parse import parse_qsl
+
+BOT_USER_ID = "UPARTNERBOT"
+BOT_ID = "BPARTNERBOT"
+
+
+@dataclass
+class Post:
+    """One accepted ``chat.postMessage`` call."""
+
+    channel: str
+    text: str
+    thread_ts: Optional[str]
+    blocks: Optional[List[Dict[str, Any]]]
+    ts: str
+
+
+class FakeSlack:
+    """The fake Web API: start it, point ``SLACK_API_URL`` at ``api_url``, read ``posts``."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.posts: List[Post] = []
+        self.calls: List[str] = []
+        self.post_delay_s = 0.0
+        self._changed = threading.Condition()
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def api_url(self) -> str:
+        """The Web API base URL, as ``SLACK_API_URL`` expects it."""
+        return f"http://127.0.0.1:{self._server.server_port}/api/"
+
+    def start(self) -> "FakeSlack":
+        """Serve in a background thread."""
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        self._server.shutdown()
+        self._server.server_close()
+
+    def posts_in(self, channel: str, thread_ts: Optional[str] = None) -> List[Post]:
+        """The posts so far in ``channel`` (and in ``thread_ts``, if given)."""
+        with self._changed:
+            return [
+                p for p in self.posts
+                if p.channel == channel and (thread_ts is None or p.thread_ts == thread_ts)
+            ]
+
+    def wait_for(self, predicate: Callable[[List[Post]], bool], timeout_s: float = 30) -> List[Post]:
+        """Wait until ``predicate(posts)`` holds; fail after ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        with self._changed:
+            while not predicate(self.posts):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"timed out; posts so far: {self.posts}")
+                self._changed.wait(left)
+            return list(self.posts)
+
+    def wait_for_posts_in(
+        self, channel: str, thread_ts: str, count: int = 1, timeout_s: float = 30
+    ) -> List[Post]:
+        """Wait for ``count`` posts in the thread and return them."""
+        self.wait_for(lambda _: len(self.posts_in(channel, thread_ts)) >= count, timeout_s)
+        return self.posts_in(channel, thread_ts)
+
+    def _record(self, post: Post) -> None:
+        with self._changed:
+            self.posts.append(post)
+            self._changed.notify_all()
+
+    def _call(self, method: str, authorization: str, args: Dict[str, Any]) -> Dict[str, Any]:
+        """Slack's answer to one Web API call."""
+        self.calls.append(method)
+        if authorization != f"Bearer {self.token}":
+            return {"ok": False, "error": "invalid_auth"}
+        if method == "auth.test":
+            return {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": "TTEST"}
+        if method != "chat.postMessage":
+            return {"ok": False, "error": "unknown_method"}
+        if "as_user" in args:
+            return {"ok": False, "error": "invalid_arguments"}
+        if not args.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not (args.get("text") or args.get("blocks")):
+            return {"ok": False, "error": "no_text"}
+        time.sleep(self.post_delay_s)
+        ts = f"{time.time():.0f}.{next(self._ts):06d}"
+        blocks = args.get("blocks")
+        post = Post(
+            channel=args["channel"],
+            text=args.get("text", ""),
+            thread_ts=args.get("thread_ts"),
+            blocks=json.loads(blocks) if isinstance(blocks, str) else blocks,
+            ts=ts,
+        )
+        self._record(post)
+        message = {"type": "message", "bot_id": BOT_ID, "text": post.text, "ts": ts}
+        if post.thread_ts:
+            message["thread_ts"] = post.thread_ts
+        return {"ok": True, "channel": post.channel, "ts": ts, "message": message}
+
+    def _handler_class(self) -> type:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                if self.headers.get("Content-Type", "").startswith("application/json"):
+                    args = json.loads(body or b"{}")
+                else:
+                    args = dict(parse_qsl(body.decode()))
+                method = self.path.removeprefix("/api/")
+                answer = fake._call(method, self.headers.get("Authorization", ""), args)
+                data = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        return Handler
