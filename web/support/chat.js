@@ -17,6 +17,9 @@
     subtitle: korean ? "MPN 혜택 FAQ 도우미" : "MPN benefits FAQ assistant",
     inputTextFieldHint: korean ? "질문을 입력하세요…" : "Ask about MPN benefits…",
     showMessageDate: false,
+    // The widget's default pause before each message grows to 3 s with its length;
+    // answers are ready at once, so show them after a short "typing" beat.
+    customMessageDelay: function () { return 300; },
     // Keeps the conversation (and its session id) across reloads of this tab.
     params: { storage: "session" }
   }, null);

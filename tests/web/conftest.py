@@ -1,0 +1,138 @@
+"""Fixtures for the web chat: the support page, Rasa with CORS, and headless Chromium."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, List
+from urllib.parse import urlsplit
+
+import pytest
+
+from partnerdesk.paths import PROJECT_ROOT
+from tests import servers
+
+CHROMIUM = Path("/usr/bin/chromium")
+# As the machine's notes say: no sandbox as root, and no background calls off the machine.
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+@dataclass
+class WebChat:
+    """The running stack: the page server and the Rasa server it talks to."""
+
+    page_url: str
+    rasa_url: str
+    page_origin: str
+
+
+def is_off_machine(url: str) -> bool:
+    """Whether a browser request goes to a host other than this machine's loopback."""
+    parts = urlsplit(url)
+    return parts.scheme not in ("data", "blob", "about") and parts.hostname not in LOOPBACK_HOSTS
+
+
+@pytest.fixture(scope="session")
+def web_bundle() -> Path:
+    """The widget bundle, installed and rewritten by ``scripts/setup-web`` if needed."""
+    subprocess.run([str(PROJECT_ROOT / "scripts" / "setup-web")], check=True, timeout=300)
+    return PROJECT_ROOT / "web" / "build" / "rasa-webchat.js"
+
+
+@pytest.fixture(scope="session")
+def web_chat(model_path, action_server_url, web_bundle, tmp_path_factory) -> Iterator[WebChat]:
+    """Rasa (``--cors`` for the page only, SQLite), and the page server pointing at it."""
+    workdir = tmp_path_factory.mktemp("web")
+    web_port = servers.free_port()
+    page_origin = f"http://127.0.0.1:{web_port}"
+    env = {"PARTNERDESK_WEB_ORIGINS": page_origin}
+    endpoints = servers.write_endpoints(
+        workdir / "endpoints.yml", action_server_url, workdir / "conversations.db"
+    )
+    rasa = servers.rasa_server(model_path, endpoints, workdir, extra_env=env,
+                               extra_args=["--cors", page_origin])
+    rasa_url = rasa.health_url.rstrip("/")
+    web = servers.ServerProcess(
+        args=[sys.executable, "-m", "partnerdesk.web"],
+        health_url=f"{page_origin}/",
+        log=workdir / "web.log",
+        env={"PARTNERDESK_WEB_PORT": str(web_port), "PARTNERDESK_SOCKET_URL": rasa_url},
+    )
+    started: List[servers.ServerProcess] = []
+    try:
+        for server in (web, rasa):
+            started.append(server.start())
+        yield WebChat(page_url=f"{page_origin}/", rasa_url=rasa_url, page_origin=page_origin)
+    finally:
+        for server in started:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "install Debian's chromium: scripts/setup --test"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+class ChatTab:
+    """A browser tab on the support page, recording requests, dialogs and console errors."""
+
+    BOT = "#rw-messages .rw-response .rw-message-text"
+    USER = "#rw-messages .rw-client .rw-message-text"
+
+    def __init__(self, page) -> None:
+        self.page = page
+        self.requests: List[str] = []
+        self.dialogs: List[str] = []
+        self.errors: List[str] = []
+        page.on("request", lambda request: self.requests.append(request.url))
+        page.on("dialog", self._on_dialog)
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open_chat(self, url: str) -> None:
+        """Load the page, open the widget and wait for the greeting (``initPayload``)."""
+        self.page.goto(url)
+        self.page.locator(".rw-launcher").click()
+        self.page.locator(self.BOT).first.wait_for()
+
+    def bot_texts(self) -> List[str]:
+        """The text of every bot message shown, oldest first."""
+        return self.page.locator(self.BOT).all_inner_texts()
+
+    def ask(self, text: str) -> str:
+        """Type ``text``, send it with Enter and return the text of the next bot message."""
+        shown = self.page.locator(self.BOT).count()
+        box = self.page.locator(".rw-new-message")
+        box.fill(text)
+        box.press("Enter")
+        self.page.locator(self.BOT).nth(shown).wait_for()
+        return self.bot_texts()[shown]
+
+
+@pytest.fixture
+def chat(browser) -> Iterator[ChatTab]:
+    """A fresh tab, with its own storage, so each test starts a new conversation."""
+    context = browser.new_context(viewport={"width": 1100, "height": 820}, locale="en-US")
+    context.set_default_timeout(30_000)
+    yield ChatTab(context.new_page())
+    context.close()
