@@ -14,7 +14,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Dict, List, Optional
 from urllib.parse import parse_qsl
 
 BOT_USER_ID = "UPARTNERBOT"
@@ -38,7 +38,6 @@ class FakeSlack:
     def __init__(self, token: str) -> None:
         self.token = token
         self.posts: List[Post] = []
-        self.calls: List[str] = []
         self.post_delay_s = 0.0
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
@@ -68,23 +67,18 @@ class FakeSlack:
                 if p.channel == channel and (thread_ts is None or p.thread_ts == thread_ts)
             ]
 
-    def wait_for(self, predicate: Callable[[List[Post]], bool], timeout_s: float = 30) -> List[Post]:
-        """Wait until ``predicate(posts)`` holds; fail after ``timeout_s``."""
-        deadline = time.monotonic() + timeout_s
-        with self._changed:
-            while not predicate(self.posts):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"timed out; posts so far: {self.posts}")
-                self._changed.wait(left)
-            return list(self.posts)
-
     def wait_for_posts_in(
         self, channel: str, thread_ts: str, count: int = 1, timeout_s: float = 30
     ) -> List[Post]:
-        """Wait for ``count`` posts in the thread and return them."""
-        self.wait_for(lambda _: len(self.posts_in(channel, thread_ts)) >= count, timeout_s)
-        return self.posts_in(channel, thread_ts)
+        """Wait for ``count`` posts in the thread and return them; fail after ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        with self._changed:
+            while len(self.posts_in(channel, thread_ts)) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"no {count} posts in {channel}/{thread_ts}: {self.posts}")
+                self._changed.wait(left)
+            return self.posts_in(channel, thread_ts)
 
     def _record(self, post: Post) -> None:
         with self._changed:
@@ -93,7 +87,6 @@ class FakeSlack:
 
     def _call(self, method: str, authorization: str, args: Dict[str, Any]) -> Dict[str, Any]:
         """Slack's answer to one Web API call."""
-        self.calls.append(method)
         if authorization != f"Bearer {self.token}":
             return {"ok": False, "error": "invalid_auth"}
         if method == "auth.test":
@@ -126,7 +119,7 @@ class FakeSlack:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 if self.headers.get("Content-Type", "").startswith("application/json"):
                     args = json.loads(body or b"{}")
