@@ -301,7 +301,7 @@ def _redis_client(settings: Dict[str, Any]) -> Any:
     return redis.StrictRedis(
         host=host,
         port=int(settings.get("port") or 6379),
-        db=int(settings.get("db") or 1),
+        db=int(settings.get("db") if settings.get("db") is not None else 1),
         username=settings.get("username") or None,
         password=settings.get("password") or None,
         ssl=str(settings.get("use_ssl", False)).lower() == "true",

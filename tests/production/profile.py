@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -95,14 +96,24 @@ class Profile:
             return None
         return int(pid_file.read_text().split()[0])
 
-    def kill(self, name: str) -> None:
-        """``kill -9`` one piece's main process, as a crash would."""
+    def kill_replica(self, name: str) -> None:
+        """``kill -9`` a Rasa replica, as a crash would; returns once its port is closed.
+
+        A process with many threads takes a moment to die: until its last thread is
+        gone, its listening socket still takes connections (and then resets them).
+        """
         pid = self.pid(name)
         assert pid, f"{name} has no pid file"
         os.kill(pid, signal.SIGKILL)
+        port = int(self.replica_url(name).rsplit(":", 1)[1])
         deadline = time.monotonic() + 10
-        while _alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            except OSError:
+                return
+            time.sleep(0.02)
+        raise AssertionError(f"{name} still listens 10 s after kill -9")
 
     def secrets(self) -> Dict[str, str]:
         """The generated secrets (``secrets.env``)."""
