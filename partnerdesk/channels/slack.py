@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
 
@@ -44,44 +43,18 @@ from partnerdesk.channels.slack_events import (
     StoreUnavailable,
     seen_deliveries_from_env,
 )
+from partnerdesk.channels.slack_text import from_slack_text, sections, to_mrkdwn
 
 logger = logging.getLogger(__name__)
 
 SLACK_CHANNEL_ENV = "SLACK_CHANNEL"
 SLACK_API_URL_ENV = "SLACK_API_URL"
 DEFAULT_API_URL = "https://slack.com/api/"
-# Block Kit limits: section text, button text, buttons per actions block.
-MAX_SECTION_CHARS = 3000
+# Block Kit limits: button text, buttons per actions block.
 MAX_BUTTON_TITLE_CHARS = 75
 MAX_BUTTONS = 25
-_MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^)\s]+)\)")
 # An event is answered only with all of these as non-empty strings.
 _EVENT_FIELDS = ("user", "channel", "ts", "text")
-_SLACK_ESCAPES = {"&lt;": "<", "&gt;": ">", "&amp;": "&"}
-
-
-def to_mrkdwn(text: Text) -> Text:
-    """Escape ``& < >`` for Slack and turn Markdown links into Slack links."""
-    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MARKDOWN_LINK.sub(r"<\2|\1>", escaped)
-
-
-def from_slack_text(text: Text) -> Text:
-    """Undo Slack's escaping of ``& < >`` in a user's message."""
-    return re.sub("&(?:lt|gt|amp);", lambda match: _SLACK_ESCAPES[match.group()], text)
-
-
-def _sections(text: Text) -> List[Dict[Text, Any]]:
-    """Mrkdwn section blocks holding ``text``, split at lines to fit Slack's limit."""
-    chunks = [""]
-    for line in to_mrkdwn(text).splitlines():
-        while len(line) > MAX_SECTION_CHARS:
-            chunks.append(line[:MAX_SECTION_CHARS])
-            line = line[MAX_SECTION_CHARS:]
-        if len(chunks[-1]) + len(line) + 1 > MAX_SECTION_CHARS:
-            chunks.append("")
-        chunks[-1] = f"{chunks[-1]}\n{line}" if chunks[-1] else line
-    return [{"type": "section", "text": {"type": "mrkdwn", "text": c}} for c in chunks if c]
 
 
 def _button(button: Dict[Text, Any]) -> Dict[Text, Any]:
@@ -123,7 +96,7 @@ class ThreadedSlackBot(SlackBot):
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
         """Post the text with its buttons as Block Kit buttons, in one message."""
-        blocks = _sections(text)
+        blocks = sections(to_mrkdwn(text))
         if buttons:
             actions = [_button(button) for button in buttons[:MAX_BUTTONS]]
             blocks.append({"type": "actions", "elements": actions})

@@ -5,16 +5,9 @@ from http import HTTPStatus
 import pytest
 from rasa.shared.exceptions import InvalidConfigException
 
-from partnerdesk.channels.slack import (
-    MAX_BUTTON_TITLE_CHARS,
-    MAX_SECTION_CHARS,
-    PartnerSlackInput,
-    _button,
-    _sections,
-    from_slack_text,
-    to_mrkdwn,
-)
+from partnerdesk.channels.slack import MAX_BUTTON_TITLE_CHARS, PartnerSlackInput, _button
 from partnerdesk.channels.slack_events import RedisSeenDeliveries
+from partnerdesk.channels.slack_text import MAX_SECTION_CHARS, from_slack_text, sections, to_mrkdwn
 from tests.servers import free_port
 
 
@@ -33,8 +26,7 @@ def test_user_text_is_unescaped_once():
 
 def test_long_answers_are_split_into_sections_at_lines():
     lines = ["a" * 2000, "b" * 2000, "c" * 7000]
-    sections = _sections("\n".join(lines))
-    texts = [s["text"]["text"] for s in sections]
+    texts = [s["text"]["text"] for s in sections("\n".join(lines))]
     assert all(len(t) <= MAX_SECTION_CHARS for t in texts)
     assert "".join(texts).replace("\n", "") == "".join(lines)
     assert texts[0] == "a" * 2000 and texts[1] == "b" * 2000
