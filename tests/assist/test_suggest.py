@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.rule_answers import ActionAnswerCovid, ActionAnswerRenewal
 from partnerdesk.assist.models import SuggestRequest
-from partnerdesk.assist.suggest import AssistRequestError, suggest
+from partnerdesk.assist.suggest import AssistRequestError, AssistUnavailable, suggest
 from partnerdesk.knowledge import load_knowledge
 from partnerdesk.paths import PROJECT_ROOT
 
@@ -149,3 +149,16 @@ def test_confident_answer_marks_only_weak_runners_up(suggest_for):
 def test_nothing_is_stored(agent, suggest_for):
     suggest_for("how many licenses do we have")
     assert list(asyncio.run(agent.tracker_store.keys())) == []
+
+
+def test_a_wrong_date_setting_makes_the_assistant_unavailable(agent, monkeypatch):
+    monkeypatch.setenv("PARTNERDESK_TODAY", "20 August")
+    with pytest.raises(AssistUnavailable, match="PARTNERDESK_TODAY"):
+        asyncio.run(suggest(agent, SuggestRequest(text=RENEWAL_QUESTION)))
+
+
+def test_an_agent_without_a_model_is_unavailable():
+    from rasa.core.agent import Agent
+
+    with pytest.raises(AssistUnavailable, match="not loaded"):
+        asyncio.run(suggest(Agent(), SuggestRequest(text="hi")))
