@@ -75,6 +75,19 @@ def test_support_page_and_its_same_origin_config(profile):
     assert '"socketUrl": ""' in config.text and '"assistUrl": ""' in config.text
 
 
+def test_health_through_the_balancer_and_on_each_replica(profile):
+    urls = [f"{profile.balancer}/health",
+            *(f"{profile.replica_url(name)}/webhooks/health/" for name in REPLICAS)]
+    for url in urls:
+        response = requests.get(url, timeout=10)
+        assert response.status_code == 200, (url, response.text[:500])
+        report = response.json()
+        assert report["status"] == "ok"
+        assert {part: report[part]["status"] for part in
+                ("model", "action_server", "tracker_store", "lock_store")} == dict.fromkeys(
+            ("model", "action_server", "tracker_store", "lock_store"), "ok")
+
+
 @pytest.mark.parametrize(("method", "path"), [
     ("GET", "/conversations/api-probe/tracker"),
     ("POST", "/conversations/api-probe/messages"),
