@@ -85,8 +85,9 @@ def format_drafts(data: Dict[str, Any]) -> str:
                   *_indent(rule["explanation"])]
     for rank, item in enumerate(data["suggestions"], 1):
         flag = "  [low confidence]" if item["low_confidence"] else ""
-        lines += ["", f"{rank}. {item['confidence']:.2f}  {item['title']}  ({item['faq_id']}){flag}",
-                  f"   Source: {item['citation']['section']} — {item['citation']['url']}"]
+        heading = f"{rank}. {item['confidence']:.2f}  {item['title']}  ({item['faq_id']}){flag}"
+        citation = item["citation"]
+        lines += ["", heading, f"   Source: {citation['section']} — {citation['url']}"]
         if language == "en":
             lines += _indent(item["reply"])
         else:

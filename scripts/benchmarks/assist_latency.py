@@ -30,7 +30,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from partnerdesk.nlu_eval import load_cases  # noqa: E402
+from partnerdesk.nlu_eval import load_cases
 
 ENDPOINT = "/webhooks/assist/suggest"
 WARMUP = 30
@@ -61,13 +61,18 @@ def start_server(token: str) -> Any:
 
 def latency(session: requests.Session, url: str, count: int) -> Dict[str, float]:
     """Send ``count`` requests one after another; percentiles in ms and requests/s."""
+
+    def ask(index: int) -> None:
+        body = {"text": QUESTIONS[index % len(QUESTIONS)]}
+        session.post(url, json=body, timeout=30).raise_for_status()
+
     for i in range(WARMUP):
-        session.post(url, json={"text": QUESTIONS[i % len(QUESTIONS)]}, timeout=30).raise_for_status()
+        ask(i)
     timings: List[float] = []
     started = time.perf_counter()
     for i in range(count):
         sent = time.perf_counter()
-        session.post(url, json={"text": QUESTIONS[i % len(QUESTIONS)]}, timeout=30).raise_for_status()
+        ask(i)
         timings.append((time.perf_counter() - sent) * 1000)
     elapsed = time.perf_counter() - started
     cuts = statistics.quantiles(timings, n=100)

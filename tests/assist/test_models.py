@@ -36,10 +36,19 @@ def test_defaults_and_dates():
         ({"text": "a", "top": "3"}, '"top": must be an integer'),
         ({"text": "a", "top": 2.0}, '"top": must be an integer'),
         ({"text": "a", "top": True}, '"top": must be an integer'),
-        ({"text": "a", "purchase_date": "2021-02-30"}, '"purchase_date": 2021-02-30 is not a real date'),
-        ({"text": "a", "anniversary_date": "1 Sept 2020"}, '"anniversary_date": must be an ISO date'),
+        (
+            {"text": "a", "purchase_date": "2021-02-30"},
+            '"purchase_date": 2021-02-30 is not a real date',
+        ),
+        (
+            {"text": "a", "anniversary_date": "1 Sept 2020"},
+            '"anniversary_date": must be an ISO date',
+        ),
         ({"text": "a", "activation_date": 20210801}, '"activation_date": must be an ISO date'),
-        ({"text": "a", "activation_date": "2021-08-01T00:00"}, '"activation_date": must be an ISO date'),
+        (
+            {"text": "a", "activation_date": "2021-08-01T00:00"},
+            '"activation_date": must be an ISO date',
+        ),
         ({"text": "a", "sender": "me"}, '"sender": is not a known field'),
     ],
 )

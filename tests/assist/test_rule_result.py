@@ -44,7 +44,11 @@ def test_the_given_date_beats_the_text():
 
 
 def test_offer_from_the_better_ranked_renewal_faq_when_the_text_names_none():
-    result = apply(Rule.renewal_window, "bought on 2020-09-01", faq_ids=["renew_competency", "renew_action_pack"])
+    result = apply(
+        Rule.renewal_window,
+        "bought on 2020-09-01",
+        faq_ids=["renew_competency", "renew_action_pack"],
+    )
     assert result.faq_id.value == "renew_competency"
 
 
@@ -63,7 +67,10 @@ def test_a_given_future_purchase_date_is_an_error():
 def test_token_needs_a_named_problem():
     assert apply(Rule.replacement_token, "activated on 2021-08-01, replacement?") is None
     result = apply(Rule.replacement_token, "activated on the wrong tenant on 2021-08-01")
-    assert (result.status.value, result.dates["deadline"]) == ("eligible", datetime.date(2021, 8, 31))
+    assert (result.status.value, result.dates["deadline"]) == (
+        "eligible",
+        datetime.date(2021, 8, 31),
+    )
 
 
 def test_covid_is_about_a_competency_unless_told_otherwise():

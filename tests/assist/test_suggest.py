@@ -26,7 +26,8 @@ def faq_responses():
     data = yaml.safe_load((PROJECT_ROOT / "data" / "responses" / "faq.yml").read_text())
     return {
         name.split("/", 1)[1]: {
-            ("ko" if variation.get("condition") else "en"): variation["text"] for variation in variations
+            ("ko" if variation.get("condition") else "en"): variation["text"]
+            for variation in variations
         }
         for name, variations in data["responses"].items()
     }
@@ -39,10 +40,25 @@ def chat_says(agent, action, slots):
     asyncio.run(action.run(dispatcher, tracker, {}))
     [message] = dispatcher.messages
     name = message.pop("response")
-    variables = {k: v for k, v in message.items() if v is not None and k not in ("text", "buttons",
-                 "image", "elements", "attachment", "custom", "json_message", "template")}
+    variables = {
+        k: v
+        for k, v in message.items()
+        if v is not None
+        and k
+        not in (
+            "text",
+            "buttons",
+            "image",
+            "elements",
+            "attachment",
+            "custom",
+            "json_message",
+            "template",
+        )
+    }
     generated = TemplatedNaturalLanguageGenerator(agent.domain.responses).generate_from_slots(
-        name, slots, "rest", **variables)
+        name, slots, "rest", **variables
+    )
     return generated["text"]
 
 
@@ -91,12 +107,21 @@ def test_renewal_rule_as_of_partnerdesk_today(agent, monkeypatch):
     answer = asyncio.run(suggest(agent, SuggestRequest(text=RENEWAL_QUESTION))).dict()
     assert answer["suggestions"][0]["faq_id"] == "renew_action_pack"
     rule = answer["rule_result"]
-    assert (rule["rule"], rule["status"], rule["faq_id"]) == ("renewal_window", "not_open_yet", "renew_action_pack")
-    assert rule["dates"] == {"purchase": "2020-09-01", "anniversary": "2021-09-01",
-                             "window_opens": "2021-09-02", "window_closes": "2021-10-01"}
+    assert (rule["rule"], rule["status"], rule["faq_id"]) == (
+        "renewal_window",
+        "not_open_yet",
+        "renew_action_pack",
+    )
+    assert rule["dates"] == {
+        "purchase": "2020-09-01",
+        "anniversary": "2021-09-01",
+        "window_opens": "2021-09-02",
+        "window_closes": "2021-10-01",
+    }
     assert rule["explanation"].startswith(
         "Your renewal window isn't open yet. It opens on September 2, 2021 (in 13 days)"
-        " and runs through October 1, 2021.")
+        " and runs through October 1, 2021."
+    )
     slots = {"language": "en", "offer": "action_pack", "purchase_date": "2020-09-01"}
     assert rule["explanation"] == chat_says(agent, ActionAnswerRenewal(), slots)
 

@@ -14,8 +14,12 @@ MAX_BODY = 64 * 1024
 
 def post(server, body, headers, timeout=30):
     data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return requests.post(server.suggest_url, data=data, timeout=timeout,
-                         headers={"Content-Type": "application/json", **headers})
+    return requests.post(
+        server.suggest_url,
+        data=data,
+        timeout=timeout,
+        headers={"Content-Type": "application/json", **headers},
+    )
 
 
 def ok(server, headers, **body):
@@ -25,19 +29,32 @@ def ok(server, headers, **body):
 
 
 def test_english_ranking(assist_server, assist_headers):
-    answer = ok(assist_server, assist_headers, text="can one token unlock several subscriptions", top=5)
+    answer = ok(
+        assist_server, assist_headers, text="can one token unlock several subscriptions", top=5
+    )
     assert answer["language"] == "en" and answer["fallback"] is False
     confidences = [s["confidence"] for s in answer["suggestions"]]
     assert len(confidences) == 5 and confidences == sorted(confidences, reverse=True)
     best = answer["suggestions"][0]
     assert best["faq_id"] == "token_split" and not best["low_confidence"]
     assert best["reply"] == best["reply_en"] and "/en-us/" in best["citation"]["url"]
-    assert set(best) == {"faq_id", "confidence", "title", "reply", "reply_en", "citation", "low_confidence"}
+    assert set(best) == {
+        "faq_id",
+        "confidence",
+        "title",
+        "reply",
+        "reply_en",
+        "citation",
+        "low_confidence",
+    }
     assert answer["rule_result"] is None
 
 
 def test_default_top_is_three(assist_server, assist_headers):
-    assert len(ok(assist_server, assist_headers, text="how many licenses do we have")["suggestions"]) == 3
+    assert (
+        len(ok(assist_server, assist_headers, text="how many licenses do we have")["suggestions"])
+        == 3
+    )
 
 
 def test_korean_drafts_with_english_versions(assist_server, assist_headers):
@@ -50,17 +67,37 @@ def test_korean_drafts_with_english_versions(assist_server, assist_headers):
 
 
 def test_rule_result_from_a_date_in_the_text(assist_server, assist_headers):
-    answer = ok(assist_server, assist_headers, text="we bought the Action Pack on 1 Sept 2020, when can we renew?")
+    answer = ok(
+        assist_server,
+        assist_headers,
+        text="we bought the Action Pack on 1 Sept 2020, when can we renew?",
+    )
     rule = answer["rule_result"]
-    assert (rule["rule"], rule["status"], rule["faq_id"]) == ("renewal_window", "not_open_yet", "renew_action_pack")
-    assert rule["dates"]["window_opens"] == "2021-09-02" and rule["dates"]["window_closes"] == "2021-10-01"
+    assert (rule["rule"], rule["status"], rule["faq_id"]) == (
+        "renewal_window",
+        "not_open_yet",
+        "renew_action_pack",
+    )
+    assert (
+        rule["dates"]["window_opens"] == "2021-09-02"
+        and rule["dates"]["window_closes"] == "2021-10-01"
+    )
     assert "September 2, 2021 (in 13 days)" in rule["explanation"]
 
 
 def test_rule_result_from_a_date_field_in_korean(assist_server, assist_headers):
-    answer = ok(assist_server, assist_headers, text="갱신을 놓쳤는데 아직 요금 낼 수 있나요?", anniversary_date="2021-07-25")
+    answer = ok(
+        assist_server,
+        assist_headers,
+        text="갱신을 놓쳤는데 아직 요금 낼 수 있나요?",
+        anniversary_date="2021-07-25",
+    )
     rule = answer["rule_result"]
-    assert (rule["rule"], rule["status"], rule["dates"]["deadline"]) == ("reactivation", "can_pay_fee", "2021-08-24")
+    assert (rule["rule"], rule["status"], rule["dates"]["deadline"]) == (
+        "reactivation",
+        "can_pay_fee",
+        "2021-08-24",
+    )
     assert "2021년 8월 24일" in rule["explanation"] and "5일 남음" in rule["explanation"]
 
 
@@ -89,14 +126,21 @@ BAD_REQUESTS = [
     ("impossible date", {"text": "hi", "purchase_date": "2021-02-30"}, 422, "not a real date"),
     ("non-ISO date", {"text": "hi", "anniversary_date": "1 Sept 2020"}, 422, "ISO date"),
     ("date number", {"text": "hi", "activation_date": 20210801}, 422, "ISO date"),
-    ("future purchase", {"text": "when can we renew the action pack?", "purchase_date": "2030-01-01"},
-     422, "after today"),
+    (
+        "future purchase",
+        {"text": "when can we renew the action pack?", "purchase_date": "2030-01-01"},
+        422,
+        "after today",
+    ),
     ("unknown field", {"text": "hi", "message": "hi"}, 422, "not a known field"),
 ]
 
 
-@pytest.mark.parametrize(("body", "status", "error"), [case[1:] for case in BAD_REQUESTS],
-                         ids=[case[0] for case in BAD_REQUESTS])
+@pytest.mark.parametrize(
+    ("body", "status", "error"),
+    [case[1:] for case in BAD_REQUESTS],
+    ids=[case[0] for case in BAD_REQUESTS],
+)
 def test_bad_requests_get_a_clear_4xx(assist_server, assist_headers, body, status, error):
     reply = post(assist_server, body, assist_headers)
     assert reply.status_code == status, reply.text
@@ -106,8 +150,13 @@ def test_bad_requests_get_a_clear_4xx(assist_server, assist_headers, body, statu
 
 @pytest.mark.parametrize(
     "headers",
-    [{}, {"Authorization": "Bearer wrong-token"}, {"Authorization": "assist-test-token-7f3c"},
-     {"Authorization": "Basic YWxhZGRpbjpvcGVuc2VzYW1l"}, {"Authorization": "Bearer "}],
+    [
+        {},
+        {"Authorization": "Bearer wrong-token"},
+        {"Authorization": "assist-test-token-7f3c"},
+        {"Authorization": "Basic YWxhZGRpbjpvcGVuc2VzYW1l"},
+        {"Authorization": "Bearer "},
+    ],
     ids=["no token", "wrong token", "no Bearer", "Basic", "empty bearer"],
 )
 def test_without_the_right_token_401(assist_server, headers):
@@ -136,4 +185,6 @@ def test_nothing_is_stored_and_nothing_crashed(assist_server, assist_dev_server,
         log = server.log.read_text(errors="replace")
         assert "Traceback" not in log and "Exception" not in log
     reply = requests.get(f"{assist_server.url}/conversations/default/tracker", timeout=10)
-    assert reply.status_code == 200 and not [e for e in reply.json()["events"] if e["event"] == "user"]
+    assert reply.status_code == 200 and not [
+        e for e in reply.json()["events"] if e["event"] == "user"
+    ]
