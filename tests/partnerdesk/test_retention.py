@@ -137,3 +137,57 @@ def test_bad_periods_and_stores_get_a_clear_message(args, env, code, message):
 def test_default_days():
     assert default_days({}) == 90
     assert default_days({"PARTNERDESK_RETENTION_DAYS": " 30 "}) == 30
+
+
+def _as_postgres(*command: str) -> subprocess.CompletedProcess:
+    """Run a PostgreSQL tool as the ``postgres`` user (PostgreSQL refuses to run as root)."""
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def postgres_port() -> Iterator[int]:
+    """A throwaway PostgreSQL 15 server on a free loopback port, data in a temporary folder."""
+    if not (PG_BIN / "initdb").is_file():
+        pytest.skip("PostgreSQL 15 is not installed (scripts/test installs it)")
+    base = Path(tempfile.mkdtemp(prefix="partnerdesk-retention-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(base, "postgres", "postgres")
+    data, port = base / "data", free_port()
+    try:
+        init = _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
+                            "--auth=trust", "-E", "UTF8", "--no-sync")
+        assert init.returncode == 0, init.stderr
+        options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
+        start = _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(base / "log"),
+                             "-w", "-t", "60", "-o", options, "start")
+        assert start.returncode == 0, start.stderr + start.stdout
+        yield port
+    finally:
+        _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_postgresql_alike(postgres_port, tmp_path):
+    store = tracker_store(dialect="postgresql", host="127.0.0.1", port=postgres_port,
+                          username="postgres", db="rasa", login_db="postgres")
+    fill(store)
+    url = f"postgresql://postgres@127.0.0.1:{postgres_port}/rasa"
+    before = stored(store)
+
+    result = run_cli("--db-url", url, "--dry-run")
+    assert result.stdout.startswith("Would delete 2 conversations (10 events)"), result.stderr
+    assert stored(store) == before
+
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(
+        "tracker_store:\n  type: SQL\n  dialect: postgresql\n  host: 127.0.0.1\n"
+        f"  port: {postgres_port}\n  username: postgres\n  db: rasa\n  login_db: postgres\n"
+    )
+    result = run_cli("--endpoints", str(endpoints))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Deleted 2 conversations (10 events)")
+    assert stored(store) == {"long-running": before["long-running"], "recent": before["recent"]}
+    assert prune(sa.create_engine(url), NOW - 5 * DAY) == PruneResult(1, 6)
+    assert set(stored(store)) == {"recent"}
