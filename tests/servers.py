@@ -88,7 +88,7 @@ def action_server(log_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> 
 def rasa_server(model: Path, endpoints: Path, log_dir: Path, credentials: Optional[Path] = None,
                 extra_env: Optional[Dict[str, str]] = None,
                 extra_args: Optional[List[str]] = None) -> ServerProcess:
-    """The Rasa server with the HTTP API on a free loopback port (``extra_args``: e.g. ``--cors``)."""
+    """The Rasa server with the HTTP API on a free loopback port (``extra_args``: e.g. --cors)."""
     port = free_port()
     if credentials is None:
         credentials = write_active_credentials(log_dir / "credentials.yml", env={

@@ -80,7 +80,7 @@ class PageHandler(BaseHTTPRequestHandler):
         self.csp = csp
         super().__init__(*args, **kwargs)
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         """Serve a page, an asset or the config script."""
         path = urlsplit(self.path).path
         if path == "/config.js":
@@ -92,16 +92,16 @@ class PageHandler(BaseHTTPRequestHandler):
         else:
             self._send(HTTPStatus.NOT_FOUND, b"Not found\n", "text/plain; charset=utf-8")
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         """Like GET, without the body."""
         self.do_GET()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         """The pages are read-only."""
         self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"Method not allowed\n",
                    "text/plain; charset=utf-8", {"Allow": "GET, HEAD"})
 
-    do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_POST  # noqa: N815
+    do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_POST
 
     def _send_file(self, file: Path) -> None:
         kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
@@ -133,7 +133,7 @@ class PageHandler(BaseHTTPRequestHandler):
         except (ValueError, OSError):
             pass
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (http.server's signature)
+    def log_message(self, format: str, *args) -> None:
         """Log requests without query strings (they may carry what a user typed)."""
         super().log_message(format, *(str(arg).split("?")[0] for arg in args))
 

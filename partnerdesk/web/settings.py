@@ -41,7 +41,8 @@ def _checked_origin(value: str) -> str:
 
 def web_origins(env: Mapping[str, str] = os.environ) -> List[str]:
     """The browser origins allowed to use the Rasa server (never a wildcard)."""
-    configured = [item for item in env.get("PARTNERDESK_WEB_ORIGINS", "").split(",") if item.strip()]
+    items = env.get("PARTNERDESK_WEB_ORIGINS", "").split(",")
+    configured = [item for item in items if item.strip()]
     if not configured:
         port = web_port(env)
         return [f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
@@ -64,7 +65,8 @@ def socket_url(env: Mapping[str, str] = os.environ) -> str:
 
 def assist_url(env: Mapping[str, str] = os.environ) -> str:
     """Base URL of the reply assistant, or empty for the page's origin."""
-    return _checked_url("PARTNERDESK_ASSIST_URL", env.get("PARTNERDESK_ASSIST_URL", socket_url(env)))
+    value = env.get("PARTNERDESK_ASSIST_URL", socket_url(env))
+    return _checked_url("PARTNERDESK_ASSIST_URL", value)
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -28,8 +28,10 @@ def test_english_question_gets_the_answer_with_a_working_citation_link(web_chat,
     assert "noopener" in link.get_attribute("rel")
     # The click opens the cited page in a new tab; the browser answers it locally
     # (the test makes no request off the machine).
-    chat.page.context.route("https://learn.microsoft.com/**",
-                            lambda route: route.fulfill(body="cited page", content_type="text/plain"))
+    chat.page.context.route(
+        "https://learn.microsoft.com/**",
+        lambda route: route.fulfill(body="cited page", content_type="text/plain"),
+    )
     with chat.page.context.expect_page() as opened:
         link.click()
     opened.value.wait_for_load_state()
@@ -94,7 +96,8 @@ def test_reload_keeps_the_conversation_and_its_session(web_chat, chat):
         "does the action pack come with VS enterprise?"]
     answer = chat.ask("thanks")
     assert answer and len(chat.bot_texts()) > len(before)
-    tracker = requests.get(f"{web_chat.rasa_url}/conversations/{session}/tracker", timeout=10).json()
+    tracker_url = f"{web_chat.rasa_url}/conversations/{session}/tracker"
+    tracker = requests.get(tracker_url, timeout=10).json()
     said = [event["text"] for event in tracker["events"] if event["event"] == "user"]
     assert said == ["/greet", "does the action pack come with VS enterprise?", "thanks"]
 
