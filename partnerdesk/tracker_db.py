@@ -54,8 +54,9 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
 def db_url_from_endpoints(path: Path) -> URL:
     """The tracker store's database URL, built as Rasa's ``SQLTrackerStore`` builds it.
 
-    ``${VAR}`` placeholders are expanded as Rasa expands them. A relative SQLite path is
-    relative to the working directory, as it is for the Rasa server.
+    ``${VAR}`` placeholders are expanded as Rasa expands them. The store's ``type`` may be
+    ``SQL`` or a subclass's class path with a ``dialect``; ``url`` is the host, as for Rasa.
+    A relative SQLite path is relative to the working directory, as for the Rasa server.
 
     Raises:
         TrackerStoreError: The file is missing or names no SQL tracker store.
@@ -74,7 +75,7 @@ def db_url_from_endpoints(path: Path) -> URL:
         raise TrackerStoreError(
             f"{path}: tracker store type {config.get('type')!r} is not SQL; pass --db-url"
         )
-    host = config.get("host")
+    host = config.get("url") or config.get("host")  # Rasa passes `url` as the host
     if host and "://" in str(host):
         return sa.engine.make_url(str(host))
     return URL.create(
