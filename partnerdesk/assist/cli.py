@@ -28,10 +28,10 @@ _DATE_OPTIONS = ("purchase_date", "anniversary_date", "activation_date")
 def register(subparsers: Any) -> None:
     """Add the ``suggest`` subcommand."""
     parser = subparsers.add_parser("suggest", help="ranked draft replies to a partner's message",
-                                   description=__doc__.splitlines()[0])
+                                   description="Ranked draft replies to a partner's message.")
     parser.add_argument("text", help="the partner's message, in English or Korean")
     parser.add_argument("--top", type=int, default=3, help="how many drafts (1-10, default 3)")
-    parser.add_argument("--url", default=os.environ.get("PARTNERDESK_URL", DEFAULT_URL),
+    parser.add_argument("--url", default=DEFAULT_URL,
                         help=f"the Rasa server (default {DEFAULT_URL})")
     parser.add_argument("--json", action="store_true", help="print the server's JSON as is")
     for field in _DATE_OPTIONS:
