@@ -88,6 +88,17 @@ def test_health_through_the_balancer_and_on_each_replica(profile):
             ("model", "action_server", "tracker_store", "lock_store"), "ok")
 
 
+def test_reply_assistant_through_the_balancer_with_the_generated_token(profile):
+    url = f"{profile.balancer}/webhooks/assist/suggest"
+    question = {"text": "when can we renew our action pack?", "top": 1}
+    token = profile.secrets()["PARTNERDESK_ASSIST_TOKEN"]
+    answer = requests.post(url, json=question, timeout=30,
+                           headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 200
+    assert answer.json()["suggestions"][0]["faq_id"] == "renew_action_pack"
+    assert requests.post(url, json=question, timeout=30).status_code == 401
+
+
 @pytest.mark.parametrize(("method", "path"), [
     ("GET", "/conversations/api-probe/tracker"),
     ("POST", "/conversations/api-probe/messages"),
