@@ -8,11 +8,9 @@ from typing import Iterator
 
 import pytest
 
-from tests.production.services import PostgresServer, RedisServer
+from tests.production.services import DbLogin, PostgresServer, RedisServer
 
-DB_NAME = "partnerdesk"
-DB_USER = "partnerdesk"
-DB_PASSWORD = "partnerdesk-test-only"
+DB_LOGIN = DbLogin(name="partnerdesk", user="partnerdesk", password="partnerdesk-test-only")
 
 
 @pytest.fixture(scope="session")
@@ -36,10 +34,16 @@ def postgres() -> Iterator[PostgresServer]:
     """A PostgreSQL server with the ``partnerdesk`` database and role."""
     server = PostgresServer.create().start()
     try:
-        server.create_database(DB_NAME, DB_USER, DB_PASSWORD)
+        server.create_database(DB_LOGIN.name, DB_LOGIN.user, DB_LOGIN.password)
         yield server
     finally:
         server.remove()
+
+
+@pytest.fixture(scope="session")
+def db_login() -> DbLogin:
+    """The database the tests' tracker stores use on ``postgres``."""
+    return DB_LOGIN
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ pytest's root-only temporary tree.
     redis = RedisServer.create(log_dir).start()     # redis.port, redis.stop()
     pg = PostgresServer.create().start()            # pg.url(), pg.stop(), pg.remove()
     pg.create_database("partnerdesk", "partnerdesk", "secret")
+    endpoints = write_profile_endpoints(path, action_url, pg, DbLogin(...), redis)
+    replicas = start_replicas(model, endpoints, log_dir, count=2)
 """
 
 from __future__ import annotations
@@ -18,11 +20,12 @@ import shutil
 import subprocess
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
-from tests.servers import free_port
+from tests.servers import ServerProcess, free_port, rasa_server
 
 REDIS_SERVER = Path("/usr/bin/redis-server")
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
@@ -178,3 +181,61 @@ class PostgresServer:
                 cursor.execute(f'CREATE DATABASE "{name}" OWNER "{user}"')
         finally:
             connection.close()
+
+
+@dataclass(frozen=True)
+class DbLogin:
+    """A database on the PostgreSQL server, and the role that owns it."""
+
+    name: str
+    user: str
+    password: str
+
+
+LOCK_STORES = {
+    "atomic": "partnerdesk.lock_store.AtomicRedisLockStore",
+    "stock": "redis",  # Rasa's own RedisLockStore, for comparison
+}
+
+
+def write_profile_endpoints(path: Path, action_url: str, postgres: PostgresServer,
+                            login: DbLogin, redis_server: RedisServer,
+                            lock_store: str = "atomic") -> Path:
+    """An endpoints file like the production profile's: PostgreSQL and Redis."""
+    path.write_text(
+        "action_endpoint:\n"
+        f"  url: {action_url}\n"
+        "tracker_store:\n"
+        "  type: partnerdesk.tracker_store.ResilientSQLTrackerStore\n"
+        "  dialect: postgresql\n"
+        "  url: 127.0.0.1\n"
+        f"  port: {postgres.port}\n"
+        f"  db: {login.name}\n"
+        f"  username: {login.user}\n"
+        f"  password: {login.password}\n"
+        "lock_store:\n"
+        f"  type: {LOCK_STORES[lock_store]}\n"
+        "  url: 127.0.0.1\n"
+        f"  port: {redis_server.port}\n"
+        "  db: 0\n"
+        "  key_prefix: partnerdesk\n"
+    )
+    return path
+
+
+def start_replicas(model: Path, endpoints: Path, log_dir: Path, count: int = 2,
+                   extra_env: Optional[Dict[str, str]] = None) -> List[ServerProcess]:
+    """Start ``count`` Rasa servers at once, each logging to ``log_dir/replica-N``."""
+    replicas = []
+    for number in range(count):
+        folder = log_dir / f"replica-{number}"
+        folder.mkdir(parents=True, exist_ok=True)
+        replicas.append(rasa_server(model, endpoints, folder, extra_env=extra_env))
+    try:
+        with ThreadPoolExecutor(count) as pool:
+            list(pool.map(ServerProcess.start, replicas))
+    except Exception:
+        for replica in replicas:
+            replica.stop()
+        raise
+    return replicas
