@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Callable, List, Pattern, Tuple
+from typing import List, Pattern, Tuple
 
 _ASCII_WORD = "A-Za-z0-9_"
 _NOT_BEFORE = rf"(?<![{_ASCII_WORD}])"

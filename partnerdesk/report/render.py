@@ -82,7 +82,7 @@ def render_table(report: Report) -> str:
             if len(group.variants) > len(shown):
                 rows.append(["", "", "", "", f"~ (+{len(group.variants) - len(shown)} more)"])
         header = ["#", "count", "languages", "reasons", "question (masked; ~ similar wordings)"]
-        lines += _table(header, rows, numeric=(0, 1)) + [""]
+        lines += [*_table(header, rows, numeric=(0, 1)), ""]
     lines.append("Helpful rate per FAQ answer: 👍 / (👍 + 👎)")
     if report.ratings:
         rows = [[r.faq_id, str(r.answers), str(r.helpful), str(r.not_helpful),

@@ -178,9 +178,10 @@ def test_table_and_csv(tmp_path):
 
     write_gaps_csv(report, tmp_path / "gaps.csv")
     rows = list(csv.DictReader((tmp_path / "gaps.csv").open(encoding="utf-8")))
-    assert [(r["count"], r["en"], r["ko"], r["fallback"], r["low_confidence"]) for r in rows][0] == (
+    first = rows[0]
+    assert [first[k] for k in ("count", "en", "ko", "fallback", "low_confidence")] == [
         "2", "0", "2", "1", "1"
-    )
+    ]
     assert rows[0]["question"] == "액션팩 가격이 얼마인가요?"
     assert rows[0]["other_wordings"] == "액션팩 가격이 얼마예요?"
     write_ratings_csv(report, tmp_path / "ratings.csv")

@@ -100,10 +100,9 @@ def test_low_confidence_answers_are_listed_and_counted_by_language(report, fille
 def test_helpful_rate_per_faq(report):
     table, _, ratings = report
     by_id = {r["faq_id"]: r for r in ratings}
-    assert [by_id["renew_action_pack"][k] for k in ("answers", "helpful", "not_helpful",
-                                                    "helpful_rate")] == ["2", "2", "0", "1.000"]
-    assert [by_id["share_vs_subscriptions"][k] for k in ("answers", "helpful", "not_helpful",
-                                                         "helpful_rate")] == ["1", "0", "1", "0.000"]
+    columns = ("answers", "helpful", "not_helpful", "helpful_rate")
+    assert [by_id["renew_action_pack"][k] for k in columns] == ["2", "2", "0", "1.000"]
+    assert [by_id["share_vs_subscriptions"][k] for k in columns] == ["1", "0", "1", "0.000"]
     assert [by_id["token_split"][k] for k in ("helpful", "not_helpful", "helpful_rate")] == [
         "1", "1", "0.500"
     ]
