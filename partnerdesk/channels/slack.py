@@ -17,7 +17,9 @@ Registered in ``credentials.yml`` by class path; the webhook stays
 - an answer is one ``chat.postMessage`` (Rasa's splits text at blank lines),
   in Slack mrkdwn (links clickable), with buttons as Block Kit buttons and
   without ``as_user`` (new Slack apps reject it);
-- ``SLACK_API_URL`` points the Web API client elsewhere (tests use a fake).
+- ``SLACK_API_URL`` points the Web API client elsewhere (tests use a fake);
+- ``/webhooks/slack/command`` is the reply assistant's slash command
+  (:mod:`partnerdesk.channels.slack_command`), answered in the HTTP response.
 
 Malformed but signed requests get a 4xx, never a 500.
 """
@@ -27,6 +29,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from functools import partial
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
 
@@ -38,6 +41,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from partnerdesk.channels.slack_command import answer_command
 from partnerdesk.channels.slack_events import (
     SeenDeliveries,
     StoreUnavailable,
@@ -127,6 +131,12 @@ def _media_type(request: Request) -> Text:
 
 def _error(message: Text, status: HTTPStatus) -> HTTPResponse:
     return response.json({"error": message}, status=status)
+
+
+def _unsigned() -> HTTPResponse:
+    return _error(
+        "The request is not signed with a valid X-Slack-Signature.", HTTPStatus.UNAUTHORIZED
+    )
 
 
 def _bot_user_ids(body: Dict[Text, Any]) -> List[Text]:
@@ -301,7 +311,7 @@ class PartnerSlackInput(SlackInput):
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        """``/`` (health) and ``/webhook`` (events and button clicks, signed)."""
+        """``/`` (health), ``/webhook`` (events, button clicks) and ``/command``, signed."""
         slack = Blueprint("slack_webhook", __name__)
         handle = _logged(on_new_message)
 
@@ -312,10 +322,7 @@ class PartnerSlackInput(SlackInput):
         @slack.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
             if not self.is_request_from_slack_authentic(request):
-                return _error(
-                    "The request is not signed with a valid X-Slack-Signature.",
-                    HTTPStatus.UNAUTHORIZED,
-                )
+                return _unsigned()
             media_type = _media_type(request)
             if media_type == "application/json":
                 return await self._on_event(request, handle)
@@ -325,5 +332,17 @@ class PartnerSlackInput(SlackInput):
                 "Expected a JSON event or a form-encoded interaction.",
                 HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             )
+
+        @slack.route("/command", methods=["POST"])
+        async def command(request: Request) -> HTTPResponse:
+            if not self.is_request_from_slack_authentic(request):
+                return _unsigned()
+            if _media_type(request) != "application/x-www-form-urlencoded":
+                return _error(
+                    "Expected a form-encoded slash command.", HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+                )
+            form = {key: request.form.get(key) for key in request.form}
+            answer = await answer_command(form, getattr(request.app.ctx, "agent", None))
+            return response.json(answer, dumps=partial(json.dumps, ensure_ascii=False))
 
         return slack

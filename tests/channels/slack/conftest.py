@@ -11,6 +11,7 @@ import requests
 from tests import servers
 from tests.channels.slack.fake_slack import FakeSlack
 from tests.channels.slack.slack_requests import SlackSender
+from tests.conftest import TEST_TODAY
 
 BOT_TOKEN = "xoxb-test-partnerdesk"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
@@ -41,6 +42,7 @@ def slack_rasa_url(model_path: Path, action_server_url: str, fake_slack: FakeSla
         "SLACK_CHANNEL": ANSWERED_CHANNEL,
         "PARTNERDESK_REDIS_URL": "",
         "PARTNERDESK_SLACK_EVENTS_DB": str(workdir / "slack_events.db"),
+        "PARTNERDESK_TODAY": TEST_TODAY,  # the slash command's rule answers
     })
     server.start()
     yield server.health_url.rstrip("/")

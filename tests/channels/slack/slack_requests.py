@@ -88,6 +88,17 @@ def button_click(post: Post, value: str, user: str = PARTNER) -> Dict[str, Any]:
     }
 
 
+def slash_command(text: str, channel_id: str, command: str = "/faq") -> bytes:
+    """The form body Slack posts for ``/faq <text>`` typed in ``channel_id``."""
+    return urlencode({
+        "token": "deprecated-verification-token", "team_id": TEAM_ID, "team_domain": "partners",
+        "channel_id": channel_id, "channel_name": "support-agents", "user_id": "UAGENT01",
+        "user_name": "agent", "command": command, "text": text, "api_app_id": "APARTNERDESK",
+        "response_url": "https://hooks.slack.invalid/commands/1/2",
+        "trigger_id": uuid.uuid4().hex,
+    }).encode()
+
+
 class SlackSender:
     """Posts to the bot's Slack webhook as Slack would, signing with the app's secret."""
 
