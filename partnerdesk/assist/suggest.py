@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from actions.rule_responses import response_name, response_variables
-from actions.rules import RuleResult, clock
+from actions.rules import Rule, RuleResult, clock
 from partnerdesk.assist.models import (
     Citation,
     RuleOutcome,
@@ -100,16 +100,15 @@ async def suggest(
                     fallback or confidence < thresholds.answer_threshold)
         for faq_id, confidence in ranking[: request.top]
     ]
-    rule_result = None
-    rule = None if intent in CAUGHT_INTENTS else choose_rule(intent, [f for f, _ in ranking])
-    if rule is not None:
-        result = _apply(rule, request, [f for f, _ in ranking], today)
-        rule_result = _outcome(result, language, responses) if result else None
+    faq_ids = [faq_id for faq_id, _ in ranking]
+    rule = None if intent in CAUGHT_INTENTS else choose_rule(intent, faq_ids)
+    result = _apply(rule, request, faq_ids, today) if rule is not None else None
+    rule_result = _outcome(result, language, responses) if result else None
     return SuggestResponse(language=language, suggestions=suggestions,
                            rule_result=rule_result, fallback=fallback)
 
 
-def _faq_ranking(parsed: Dict[str, Any]) -> List[tuple]:
+def _faq_ranking(parsed: Dict[str, Any]) -> List[Tuple[str, float]]:
     """``(faq_id, confidence)`` best first, for the ids the knowledge file knows."""
     selector = (parsed.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     known = {faq.id for faq in load_knowledge().faqs}
@@ -133,7 +132,7 @@ def _suggestion(faq_id: str, confidence: float, language: str, responses: Respon
     )
 
 
-def _apply(rule: Any, request: SuggestRequest, faq_ids: List[str],
+def _apply(rule: Rule, request: SuggestRequest, faq_ids: List[str],
            today: Optional[date]) -> Optional[RuleResult]:
     try:
         day = today or clock.today()
