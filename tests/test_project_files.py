@@ -17,7 +17,8 @@ def test_default_tracker_store_is_sqlite_in_a_folder_every_clone_has():
 
 
 def test_credentials_have_no_secret_values():
-    text = (PROJECT_ROOT / "credentials.yml").read_text()
-    for line in text.splitlines():
-        if any(word in line.lower() for word in ("token", "secret", "password")) and ":" in line:
-            assert "${" in line, line
+    channels = yaml.safe_load((PROJECT_ROOT / "credentials.yml").read_text())
+    for channel, settings in channels.items():
+        for key, value in (settings or {}).items():
+            if any(word in key.lower() for word in ("token", "secret", "password")):
+                assert str(value).startswith("${") and str(value).endswith("}"), (channel, key)
