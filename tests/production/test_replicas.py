@@ -181,3 +181,83 @@ def test_stock_redis_lock_store_under_the_same_load_for_the_record(
             replica.stop()
     summary = summarize(turns, stored_events(postgres, db_login, conversation_id))
     print(f"\nstock RedisLockStore: { {k: v for k, v in summary.items() if k != 'user_texts'} }")
+
+
+def test_health_reports_every_part_ok(replicas):
+    for replica in replicas:
+        answer = health(url_of(replica))
+        report = answer.json()
+        assert answer.status_code == 200 and report["status"] == "ok", report
+        assert set(report) == {"status", "model", "action_server", "tracker_store", "lock_store"}
+        assert report["model"]["loaded"] is True and report["model"]["id"]
+        assert report["action_server"]["url"].endswith("/health")
+        assert report["tracker_store"]["dialect"] == "postgresql"
+        assert report["lock_store"]["type"] == "redis"
+        assert all(part["status"] == "ok" for name, part in report.items() if name != "status")
+
+
+def test_redis_down_turns_are_answered_and_health_says_so(replicas, redis_server, conversation_id):
+    base = url_of(replicas[0])
+    redis_server.stop()
+    try:
+        for _ in range(3):
+            reply = say(base, conversation_id, FAQ_QUESTION)
+            assert reply.status_code == 200 and "Source:" in reply.json()[0]["text"]
+        answer = health(base)
+        report = answer.json()
+        assert answer.status_code == 503 and report["status"] == "degraded"
+        assert report["lock_store"]["status"] == "degraded" and report["lock_store"]["error"]
+        assert report["tracker_store"]["status"] == "ok"
+    finally:
+        redis_server.start()
+    assert health(base).status_code == 200
+
+
+def test_database_down_turns_are_answered_reported_once_and_stored_again(
+    replicas, postgres, db_login, conversation_id
+):
+    base, log = url_of(replicas[0]), replicas[0].log
+    for text in ("hello there", FAQ_QUESTION):
+        assert say(base, conversation_id, text).status_code == 200
+    offset = log.stat().st_size
+    postgres.stop()
+    try:
+        for _ in range(5):
+            reply = say(base, conversation_id, FAQ_QUESTION)
+            assert reply.status_code == 200 and "Source:" in reply.json()[0]["text"]
+        answer = health(base)
+        report = answer.json()
+        assert answer.status_code == 503 and report["status"] == "degraded"
+        assert report["tracker_store"]["status"] == "degraded"
+        assert "OperationalError" in report["tracker_store"]["error"]
+        assert report["lock_store"]["status"] == report["model"]["status"] == "ok"
+        errors = tracker_errors_since(log, offset)
+        assert len(errors) == 1 and "unreachable" in errors[0], errors
+    finally:
+        postgres.start()
+    reply = say(base, conversation_id, "/faq/token_split")  # no restart of the replica
+    assert reply.status_code == 200 and reply.json()
+    assert health(base).status_code == 200
+    events = stored_events(postgres, db_login, conversation_id)
+    stored = [e["text"] for e in events if e["event"] == "user"]
+    assert stored == ["hello there", FAQ_QUESTION, "/faq/token_split"]  # outage turns: lost
+    assert sum(e["event"] == "session_started" for e in events) == 1  # same conversation
+    assert "answers again" in log.read_text(errors="replace")[offset:]
+
+
+def test_after_a_database_restart_the_first_turn_keeps_its_context(
+    replicas, postgres, db_login, conversation_id
+):
+    urls = [url_of(r) for r in replicas]
+    for base in urls:  # each replica now holds pooled connections
+        assert say(base, conversation_id, "hello there").status_code == 200
+    offsets = [r.log.stat().st_size for r in replicas]
+    postgres.stop()
+    postgres.start()
+    for base in urls:
+        assert say(base, conversation_id, FAQ_QUESTION).status_code == 200
+    events = stored_events(postgres, db_login, conversation_id)
+    assert [e["text"] for e in events if e["event"] == "user"] == ["hello there"] * 2 + [
+        FAQ_QUESTION] * 2
+    assert sum(e["event"] == "session_started" for e in events) == 1
+    assert all(not tracker_errors_since(r.log, o) for r, o in zip(replicas, offsets))
