@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,6 +36,8 @@ ASSET_DIRS: Dict[str, Path] = {
     "/vendor/": WEB_DIR / "build",
 }
 HOST = "127.0.0.1"
+# A served file's name: no folders, no hidden files, nothing a file system could choke on.
+_ASSET_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
 
 
 def config_script(socket_url: str, assist_url: str) -> bytes:
@@ -60,12 +63,11 @@ def _origin(url: str) -> str:
 
 
 def _asset(path: str) -> Optional[Path]:
-    """The file behind an asset URL path, or None (unknown, or outside its folder)."""
+    """The file behind an asset URL path, or None: only plain file names, no sub-folders."""
     for prefix, folder in ASSET_DIRS.items():
-        if path.startswith(prefix):
-            candidate = (folder / path[len(prefix):]).resolve()
-            if candidate.is_file() and candidate.is_relative_to(folder.resolve()):
-                return candidate
+        name = path.removeprefix(prefix)
+        if name != path and _ASSET_NAME.fullmatch(name) and (folder / name).is_file():
+            return folder / name
     return None
 
 

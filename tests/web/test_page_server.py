@@ -58,7 +58,8 @@ def test_config_script_carries_the_rasa_address(page_server):
 
 @pytest.mark.parametrize("path", [
     "/support/../../README.md", "/support/%2e%2e/%2e%2e/README.md", "/vendor/../../credentials.yml",
-    "/web/support/index.html", "/agent", "/support/", "//etc/passwd",
+    "/web/support/index.html", "/agent", "/support/", "//etc/passwd", "/support/.gitignore",
+    "/support/" + "a" * 5000, "/vendor/%00", "/support/chat.js/",
 ])
 def test_nothing_outside_the_pages_is_served(page_server, path):
     status, _, body = fetch(page_server, path)
@@ -72,12 +73,19 @@ def test_other_methods_are_refused_and_head_has_no_body(page_server):
     assert status == 200 and int(headers["Content-Length"]) > 0 and body == b""
 
 
-def test_a_malformed_request_gets_a_plain_400(page_server):
-    with socket.create_connection(("127.0.0.1", page_server), timeout=10) as connection:
-        connection.sendall(b"NONSENSE\r\n\r\n")
-        reply = connection.makefile("rb").read()
+def send_raw(port, request):
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        return connection.makefile("rb").read()
+
+
+def test_malformed_requests_get_a_plain_4xx(page_server, capfd):
     # no HTTP version, so the answer is HTTP/0.9 style: just the text
-    assert reply.startswith(b"400 Bad request syntax") and b"Traceback" not in reply
+    assert send_raw(page_server, b"NONSENSE\r\n\r\n").startswith(b"400 Bad request syntax")
+    for path in (b"/support/\x00x", b"/vendor/\xff\xfe"):
+        reply = send_raw(page_server, b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert reply.startswith(b"HTTP/1.0 404 "), reply[:80]
+    assert "Traceback" not in capfd.readouterr().err
 
 
 def test_served_widget_bundle_loads_no_outside_font(web_bundle):
