@@ -49,8 +49,12 @@ from typing import Any, Dict, Iterable, Iterator, Optional, Text
 
 import sqlalchemy as sa
 import sqlalchemy.exc
-from rasa.core.tracker_store import SQLTrackerStore, TrackerStore, create_engine_kwargs
-from rasa.core.tracker_store import validate_port
+from rasa.core.tracker_store import (
+    SQLTrackerStore,
+    TrackerStore,
+    create_engine_kwargs,
+    validate_port,
+)
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
