@@ -283,7 +283,7 @@ def test_down_stops_what_up_started_and_nothing_else(profile, tmp_path):
     pids = {name: profile.pid(name) for name in names}
     assert all(pids.values()), pids
     bystanders = [subprocess.Popen(["sleep", "300"])]
-    redis_bystander = RedisServer.create(tmp_path / "redis").start()  # same program as the profile's
+    redis_bystander = RedisServer.create(tmp_path / "redis").start()  # the profile's program too
     try:
         profile.run("down")
         assert {name: pid for name, pid in pids.items() if _alive(pid)} == {}
