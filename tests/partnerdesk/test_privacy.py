@@ -102,3 +102,23 @@ def test_server_packages_install_the_masking_on_import(package):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "reach me at [email]"
+
+
+def test_rasa_structlog_debug_lines_with_user_text_are_masked():
+    # Rasa logs each parsed message's text this way with --debug (rasa/core/processor.py).
+    code = (
+        "import logging, structlog\n"
+        "import partnerdesk.channels\n"
+        "from rasa.utils.log_utils import configure_structlog\n"
+        "configure_structlog(logging.DEBUG)\n"
+        "structlog.get_logger().debug('processor.message.parse',\n"
+        "    parse_data_text='key ABCDE-12345-FGHIJ-67890-KLMNO, mail kim@contoso.com')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
+        timeout=120, env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "processor.message.parse" in result.stdout
+    assert "[product-key]" in result.stdout and "[email]" in result.stdout
+    assert "kim@contoso.com" not in result.stdout + result.stderr
