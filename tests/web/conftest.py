@@ -75,9 +75,13 @@ def web_chat(model_path, action_server_url, web_bundle, tmp_path_factory) -> Ite
             server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium, headless, driven by Playwright."""
+    """Debian's Chromium, headless, driven by Playwright.
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread,
+    which asyncio tests elsewhere in the session must not find.
+    """
     from playwright.sync_api import sync_playwright
 
     assert CHROMIUM.exists(), "install Debian's chromium: scripts/setup --test"

@@ -89,6 +89,7 @@ def test_reload_keeps_the_conversation_and_its_session(web_chat, chat):
     chat.ask("does the action pack come with VS enterprise?")
     before = chat.bot_texts()
     session = chat.page.evaluate("JSON.parse(sessionStorage.getItem('chat_session')).session_id")
+    assert re.fullmatch(r"[0-9a-f]{32}", session)  # the server's random uuid4, not guessable
     chat.page.reload()
     chat.page.locator(chat.BOT).nth(len(before) - 1).wait_for()
     assert chat.bot_texts() == before
