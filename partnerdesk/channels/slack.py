@@ -18,6 +18,9 @@ Registered in ``credentials.yml`` by class path; the webhook stays
   in Slack mrkdwn (links clickable), with buttons as Block Kit buttons and
   without ``as_user`` (new Slack apps reject it);
 - ``SLACK_API_URL`` points the Web API client elsewhere (tests use a fake);
+- without a token and signing secret it stays off (503) instead of stopping
+  Rasa: ``credentials.yml`` quotes its ``${...}`` placeholders, so Rasa leaves
+  them to this channel, and the server starts without Slack variables;
 - ``/webhooks/slack/command`` is the reply assistant's slash command
   (:mod:`partnerdesk.channels.slack_command`), answered in the HTTP response.
 
@@ -29,13 +32,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from functools import partial
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
 
 from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.slack import SlackBot, SlackInput
-from rasa.shared.exceptions import InvalidConfigException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -54,6 +57,8 @@ logger = logging.getLogger(__name__)
 SLACK_CHANNEL_ENV = "SLACK_CHANNEL"
 SLACK_API_URL_ENV = "SLACK_API_URL"
 DEFAULT_API_URL = "https://slack.com/api/"
+OFF_MESSAGE = "Slack is off on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET."
+_PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 # Block Kit limits: button text, buttons per actions block.
 MAX_BUTTON_TITLE_CHARS = 75
 MAX_BUTTONS = 25
@@ -133,10 +138,12 @@ def _error(message: Text, status: HTTPStatus) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
 
-def _unsigned() -> HTTPResponse:
-    return _error(
-        "The request is not signed with a valid X-Slack-Signature.", HTTPStatus.UNAUTHORIZED
-    )
+def _setting(value: Any) -> Text:
+    """A credential; a ``${NAME}`` left unexpanded (quoted in YAML) is read from the env."""
+    if not isinstance(value, str):
+        return ""
+    placeholder = _PLACEHOLDER.fullmatch(value.strip())
+    return os.environ.get(placeholder.group(1), "") if placeholder else value
 
 
 def _bot_user_ids(body: Dict[Text, Any]) -> List[Text]:
@@ -184,25 +191,28 @@ class PartnerSlackInput(SlackInput):
         """Token and signing secret from credentials; channel and API URL from the env."""
         if not credentials:
             cls.raise_missing_credentials_exception()
+        token = _setting(credentials.get("slack_token"))
+        secret = _setting(credentials.get("slack_signing_secret"))
         return cls(
-            slack_token=credentials.get("slack_token") or "",
-            slack_signing_secret=credentials.get("slack_signing_secret") or "",
+            slack_token=token,
+            slack_signing_secret=secret,
+            seen=seen_deliveries_from_env() if token and secret else None,
             slack_channel=os.environ.get(SLACK_CHANNEL_ENV) or None,
             proxy=credentials.get("proxy"),
             api_url=os.environ.get(SLACK_API_URL_ENV) or DEFAULT_API_URL,
-            seen=seen_deliveries_from_env(),
         )
 
     def __init__(
         self,
         slack_token: Text,
         slack_signing_secret: Text,
-        seen: SeenDeliveries,
+        seen: Optional[SeenDeliveries],
         slack_channel: Optional[Text] = None,
         proxy: Optional[Text] = None,
         api_url: Text = DEFAULT_API_URL,
     ) -> None:
-        """A channel answering in threads, one conversation per user and thread."""
+        """A channel answering in threads; off without token, secret or delivery store."""
+        self.enabled = bool(slack_token and slack_signing_secret and seen)
         super().__init__(
             slack_token,
             slack_channel,
@@ -217,9 +227,20 @@ class PartnerSlackInput(SlackInput):
         self.seen = seen
 
     def _validate_credentials(self) -> None:
-        super()._validate_credentials()
-        if not self.slack_token:
-            raise InvalidConfigException("The Slack channel needs a bot token (SLACK_BOT_TOKEN).")
+        """Instead of refusing to start without a secret, stay off and say so."""
+        if not self.enabled:
+            logger.warning(OFF_MESSAGE)
+
+    def _refusal(self, request: Request) -> Optional[HTTPResponse]:
+        """Why the request is not processed (Slack off, or a bad signature), or None."""
+        if not self.enabled:
+            return _error(OFF_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE)
+        if not self.is_request_from_slack_authentic(request):
+            return _error(
+                "The request is not signed with a valid X-Slack-Signature.",
+                HTTPStatus.UNAUTHORIZED,
+            )
+        return None
 
     def get_output_channel(
         self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
@@ -317,12 +338,13 @@ class PartnerSlackInput(SlackInput):
 
         @slack.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+            return response.json({"status": "ok" if self.enabled else "off"})
 
         @slack.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
-            if not self.is_request_from_slack_authentic(request):
-                return _unsigned()
+            refusal = self._refusal(request)
+            if refusal:
+                return refusal
             media_type = _media_type(request)
             if media_type == "application/json":
                 return await self._on_event(request, handle)
@@ -335,8 +357,9 @@ class PartnerSlackInput(SlackInput):
 
         @slack.route("/command", methods=["POST"])
         async def command(request: Request) -> HTTPResponse:
-            if not self.is_request_from_slack_authentic(request):
-                return _unsigned()
+            refusal = self._refusal(request)
+            if refusal:
+                return refusal
             if _media_type(request) != "application/x-www-form-urlencoded":
                 return _error(
                     "Expected a form-encoded slash command.", HTTPStatus.UNSUPPORTED_MEDIA_TYPE

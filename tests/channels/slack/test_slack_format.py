@@ -3,7 +3,6 @@
 from http import HTTPStatus
 
 import pytest
-from rasa.shared.exceptions import InvalidConfigException
 
 from partnerdesk.channels.slack import MAX_BUTTON_TITLE_CHARS, PartnerSlackInput, _button
 from partnerdesk.channels.slack_events import RedisSeenDeliveries
@@ -38,12 +37,27 @@ def test_long_button_titles_are_shortened_and_keep_their_payload():
     assert button["text"]["text"].endswith("…") and button["value"] == "/faq/token_split"
 
 
-def test_a_missing_token_or_secret_stops_the_server_from_starting():
-    store = RedisSeenDeliveries("redis://127.0.0.1:1/0")
-    with pytest.raises(InvalidConfigException):
-        PartnerSlackInput(slack_token="", slack_signing_secret="s", seen=store)
-    with pytest.raises(InvalidConfigException):
-        PartnerSlackInput(slack_token="xoxb-1", slack_signing_secret="", seen=store)
+@pytest.mark.parametrize(("token", "secret"), [("", "s"), ("xoxb-1", ""), ("", "")])
+def test_without_token_or_secret_the_channel_is_off_and_refuses_everything(token, secret):
+    channel = PartnerSlackInput(slack_token=token, slack_signing_secret=secret,
+                                seen=RedisSeenDeliveries("redis://127.0.0.1:1/0"))
+    assert not channel.enabled
+    assert channel._refusal(None).status == HTTPStatus.SERVICE_UNAVAILABLE
+
+
+def test_placeholders_rasa_left_unexpanded_are_read_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PARTNERDESK_SLACK_EVENTS_DB", str(tmp_path / "events.db"))
+    monkeypatch.delenv("PARTNERDESK_REDIS_URL", raising=False)
+    credentials = {"slack_token": "${SLACK_BOT_TOKEN}",
+                   "slack_signing_secret": "${SLACK_SIGNING_SECRET}"}
+    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "shh")
+    off = PartnerSlackInput.from_credentials(credentials)
+    assert not off.enabled and off.seen is None
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    on = PartnerSlackInput.from_credentials(credentials)
+    assert on.enabled and (on.slack_token, on.slack_signing_secret) == ("xoxb-1", "shh")
+    assert on.seen.path == tmp_path / "events.db"
 
 
 async def test_an_unreachable_store_asks_slack_to_retry_later():
