@@ -1,0 +1,85 @@
+"""A small closed-loop load generator for the benchmarks: N clients, latencies, rates."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, List
+
+import requests
+
+
+@dataclass
+class Result:
+    """One load's outcome."""
+
+    name: str
+    clients: int
+    rate: float  # calls per second
+    latencies_ms: List[float]
+    errors: int
+
+    @property
+    def p50(self) -> float:
+        """Median latency (ms)."""
+        return statistics.median(self.latencies_ms)
+
+    @property
+    def p95(self) -> float:
+        """95th percentile latency (ms)."""
+        return statistics.quantiles(self.latencies_ms, n=20)[18]
+
+    def line(self) -> str:
+        """One printable result line."""
+        return (f"{self.name:<44} {self.clients:>2} clients  {self.rate:7.1f} calls/s  "
+                f"p50 {self.p50:6.1f} ms  p95 {self.p95:6.1f} ms  errors {self.errors}")
+
+
+def run_load(name: str, call: Callable[[requests.Session, int, int], None], clients: int,
+             calls_per_client: int) -> Result:
+    """Run ``call(session, client, i)`` from ``clients`` threads, each with its own session."""
+    latencies: List[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def client(index: int) -> None:
+        session = requests.Session()
+        for i in range(calls_per_client):
+            started = time.perf_counter()
+            try:
+                call(session, index, i)
+            except Exception:  # noqa: BLE001 - a failed call is counted, the load goes on
+                with lock:
+                    errors[0] += 1
+                continue
+            with lock:
+                latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(client, range(clients)))
+    elapsed = time.perf_counter() - started
+    return Result(name, clients, len(latencies) / elapsed, latencies, errors[0])
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process and its children (MiB), from /proc."""
+    total_kib = 0
+    pids = [pid] + [int(p) for p in _children(pid)]
+    for each in pids:
+        status = Path(f"/proc/{each}/status")
+        if status.exists():
+            for line in status.read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total_kib += int(line.split()[1])
+    return total_kib / 1024
+
+
+def _children(pid: int) -> List[str]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    found = children.read_text().split() if children.exists() else []
+    return found + [grandchild for child in found for grandchild in _children(int(child))]
