@@ -140,3 +140,20 @@ def test_slack_gets_its_200_before_the_answer_is_posted(slack, fake_slack):
     assert acked_after < 1.0
     assert time.monotonic() - started >= 2.5
 
+
+
+def test_an_answer_and_its_feedback_buttons_are_one_post_and_a_click_is_thanked(
+    slack, fake_slack
+):
+    channel = new_channel("D")
+    event = message_event("액션팩 갱신은 언제 할 수 있나요?", channel)
+    slack.event(envelope(event))
+    answer = answers_once(fake_slack, channel, event["ts"])
+    [actions] = [block for block in answer.blocks if block["type"] == "actions"]
+    assert [b["text"]["text"] for b in actions["elements"]] == ["👍", "👎"]
+    assert any("출처:" in b["text"]["text"] for b in answer.blocks if b["type"] == "section")
+    helpful = actions["elements"][0]["value"]
+    assert helpful.startswith("/feedback")
+    assert slack.click(button_click(answer, helpful)).status_code == 200
+    thanks = fake_slack.wait_for_posts_in(channel, event["ts"], count=2)[1]
+    assert "감사합니다" in thanks.text
