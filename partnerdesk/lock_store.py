@@ -19,6 +19,7 @@ A waiting process polls every ``PARTNERDESK_LOCK_POLL_MS`` (default 20 ms) and
 each poll renews its ticket; being served restarts the ticket's lifetime
 (``TICKET_LOCK_LIFETIME``, Rasa's default 60 s). So a process that died holding
 or waiting for a ticket blocks the conversation for at most one lock lifetime.
+A waiter whose ticket vanished (Redis restarted) queues again instead of failing.
 The keys expire on their own and are deleted when the last ticket is released.
 
 If Redis cannot be reached, turns are still answered: the store logs one ERROR,
@@ -54,7 +55,6 @@ from rasa.core.lock_store import (
     DEFAULT_REDIS_LOCK_STORE_KEY_PREFIX,
     LOCK_LIFETIME,
     InMemoryLockStore,
-    LockError,
     LockStore,
 )
 from rasa.utils.endpoints import EndpointConfig
@@ -173,17 +173,12 @@ class AtomicRedisLockStore(LockStore):
             lock_lifetime: seconds after which a ticket that is not renewed (its
                 holder died or hangs) stops blocking the conversation.
             wait_time_in_seconds: poll interval; the store's own when not given.
-
-        Raises:
-            LockError: this ticket expired while waiting (the process was
-                blocked for longer than ``lock_lifetime``).
         """
         from redis.exceptions import RedisError
 
         poll_s = wait_time_in_seconds or self.poll_interval_s
         try:
-            ticket = self.issue_ticket(conversation_id, lock_lifetime)
-            held = await self._wait_for_turn(conversation_id, ticket, lock_lifetime, poll_s)
+            held = await self._wait_for_turn(conversation_id, lock_lifetime, poll_s)
         except RedisError as error:
             self._note_redis_down(error)
             held = None
@@ -194,7 +189,7 @@ class AtomicRedisLockStore(LockStore):
         try:
             yield held
         finally:
-            self._release_quietly(conversation_id, ticket)
+            self._release_quietly(conversation_id, held.now_serving)
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Take the next ticket for the conversation (one atomic script)."""
@@ -203,9 +198,16 @@ class AtomicRedisLockStore(LockStore):
         return ticket
 
     async def _wait_for_turn(
-        self, conversation_id: Text, ticket: int, lock_lifetime: float, poll_s: float
+        self, conversation_id: Text, lock_lifetime: float, poll_s: float
     ) -> TicketLock:
+        """Take a ticket and poll until it is served.
+
+        A ticket that vanished while waiting (Redis restarted, or this process
+        was blocked for longer than ``lock_lifetime``) is replaced by a new one
+        at the end of the queue.
+        """
         keys = self._keys(conversation_id)
+        ticket = self.issue_ticket(conversation_id, lock_lifetime)
         try:
             while True:
                 state = int(self._poll(keys=keys, args=[ticket, lock_lifetime]))
@@ -213,10 +215,8 @@ class AtomicRedisLockStore(LockStore):
                     served = Ticket(ticket, time.time() + lock_lifetime)
                     return TicketLock(conversation_id, deque([served]))
                 if state == -1:
-                    raise LockError(
-                        f"Ticket {ticket} of conversation '{conversation_id}' expired "
-                        f"while waiting (not renewed for {lock_lifetime} s)."
-                    )
+                    logger.warning(f"Lock ticket {ticket} vanished; queueing again.")
+                    ticket = self.issue_ticket(conversation_id, lock_lifetime)
                 await asyncio.sleep(poll_s)
         except BaseException:  # cancelled or failed: never leave a ticket in the queue
             self._release_quietly(conversation_id, ticket)

@@ -13,7 +13,7 @@ per turn, while the server still reports that it is up.
 - uses a small pool (``PARTNERDESK_DB_POOL_SIZE``, default 5, plus
   ``PARTNERDESK_DB_MAX_OVERFLOW``, default 5) with ``pool_pre_ping``, and a
   connect timeout (``PARTNERDESK_DB_CONNECT_TIMEOUT_S``, default 3) for servers;
-- waits up to ``PARTNERDESK_DB_WAIT_S`` (default 30) for the database at start,
+- waits up to ``PARTNERDESK_DB_WAIT_S`` (default 30) for a database server at start,
   creating the tables (and the database, with ``login_db``) as soon as it answers;
   still unreachable then, the server starts degraded and finishes that work when
   the database comes;
@@ -128,7 +128,8 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         self.db_error: Optional[str] = None
         self.degraded_since: Optional[float] = None
         _install_failsafe_log_filter()
-        self._wait_for_database(setting(WAIT_ENV))
+        # A SQLite file does not "come up": only a database server is waited for.
+        self._wait_for_database(0 if url.get_backend_name() == "sqlite" else setting(WAIT_ENV))
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
 
     def _use_engine(self, url: sa.engine.URL) -> None:

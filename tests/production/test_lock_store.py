@@ -209,3 +209,27 @@ async def test_built_from_endpoints_yml_with_unquoted_env_vars(
         keys = [k.decode() for k in keys_of(redis_server, conversation_id)]
         assert keys and all(k.startswith("partnerdesk:lock:") for k in keys)
     assert yaml.safe_load(endpoints.read_text())  # the file stays plain YAML
+
+
+async def test_waiter_whose_ticket_vanished_queues_again(redis_server, conversation_id):
+    store = make_store(redis_server)
+    holding, release = asyncio.Event(), asyncio.Event()
+
+    async def holder():
+        async with store.lock(conversation_id):
+            holding.set()
+            await release.wait()
+
+    async def waiter():
+        async with store.lock(conversation_id) as lock:
+            return lock.now_serving
+
+    holder_task = asyncio.create_task(holder())
+    await asyncio.wait_for(holding.wait(), 5)
+    waiter_task = asyncio.create_task(waiter())
+    await asyncio.sleep(0.1)
+    store.delete_lock(conversation_id)  # what a Redis restart does to every ticket
+    assert await asyncio.wait_for(waiter_task, 5) == 1  # a new first ticket, no LockError
+    release.set()
+    await asyncio.wait_for(holder_task, 5)
+    assert keys_of(redis_server, conversation_id) == []
