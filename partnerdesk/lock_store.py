@@ -178,18 +178,21 @@ class AtomicRedisLockStore(LockStore):
 
         poll_s = wait_time_in_seconds or self.poll_interval_s
         try:
-            held = await self._wait_for_turn(conversation_id, lock_lifetime, poll_s)
+            ticket: Optional[int] = await self._wait_for_turn(
+                conversation_id, lock_lifetime, poll_s
+            )
         except RedisError as error:
             self._note_redis_down(error)
-            held = None
-        if held is None:
+            ticket = None
+        if ticket is None:
             async with self._fallback.lock(conversation_id, lock_lifetime, poll_s) as local:
                 yield local
             return
         try:
-            yield held
+            served = Ticket(ticket, time.time() + lock_lifetime)
+            yield TicketLock(conversation_id, deque([served]))
         finally:
-            self._release_quietly(conversation_id, held.now_serving)
+            self._release_quietly(conversation_id, ticket)
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Take the next ticket for the conversation (one atomic script)."""
@@ -199,8 +202,8 @@ class AtomicRedisLockStore(LockStore):
 
     async def _wait_for_turn(
         self, conversation_id: Text, lock_lifetime: float, poll_s: float
-    ) -> TicketLock:
-        """Take a ticket and poll until it is served.
+    ) -> int:
+        """Take a ticket and poll until it is served; return its number.
 
         A ticket that vanished while waiting (Redis restarted, or this process
         was blocked for longer than ``lock_lifetime``) is replaced by a new one
@@ -212,8 +215,7 @@ class AtomicRedisLockStore(LockStore):
             while True:
                 state = int(self._poll(keys=keys, args=[ticket, lock_lifetime]))
                 if state == 1:
-                    served = Ticket(ticket, time.time() + lock_lifetime)
-                    return TicketLock(conversation_id, deque([served]))
+                    return ticket
                 if state == -1:
                     logger.warning(f"Lock ticket {ticket} vanished; queueing again.")
                     ticket = self.issue_ticket(conversation_id, lock_lifetime)
