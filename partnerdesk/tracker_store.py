@@ -24,7 +24,7 @@ per turn, while the server still reports that it is up.
   into a DEBUG line. The first query that works again logs a WARNING and clears
   the flag; later turns are stored again, without a restart.
 
-SQLite works the same way (the pool settings and pre-ping apply to servers only).
+SQLite works the same way (pool settings, pre-ping and the wait at start apply to servers only).
 ``endpoints.yml``, for PostgreSQL (unquoted ``${VAR}`` only: Rasa leaves quoted
 values unexpanded)::
 
