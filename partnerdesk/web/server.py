@@ -3,12 +3,13 @@
 Routes:
 - ``/``: the support page (``web/support/index.html``) with the chat widget;
 - ``/support/<file>``: its style sheet and script;
+- ``/agent``: the agent page for the reply assistant (``web/agent/``), its assets under
+  ``/agent/<file>``;
 - ``/vendor/rasa-webchat.js``: the widget bundle written by ``scripts/setup-web``;
 - ``/config.js``: ``window.PARTNERDESK = {socketUrl, assistUrl}`` from the environment.
 
-More pages (the agent page at ``/agent``) are one entry in ``PAGES`` and, for their
-assets, one in ``ASSET_DIRS``. Every response carries a strict Content-Security-Policy:
-scripts only from this server, connections only to it and to the Rasa server.
+More pages are one entry in ``PAGES`` and, for their assets, one in ``ASSET_DIRS``.
+Every response carries a strict Content-Security-Policy: scripts only from this server, connections only to it and to the Rasa server.
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ WEB_DIR = PROJECT_ROOT / "web"
 # URL path -> HTML file.
 PAGES: Dict[str, Path] = {
     "/": WEB_DIR / "support" / "index.html",
+    "/agent": WEB_DIR / "agent" / "index.html",
+    "/agent/": WEB_DIR / "agent" / "index.html",
 }
 # URL prefix -> folder whose files are served under it.
 ASSET_DIRS: Dict[str, Path] = {
     "/support/": WEB_DIR / "support",
+    "/agent/": WEB_DIR / "agent",
     "/vendor/": WEB_DIR / "build",
 }
 HOST = "127.0.0.1"
