@@ -9,7 +9,8 @@ Routes:
 - ``/config.js``: ``window.PARTNERDESK = {socketUrl, assistUrl}`` from the environment.
 
 More pages are one entry in ``PAGES`` and, for their assets, one in ``ASSET_DIRS``.
-Every response carries a strict Content-Security-Policy: scripts only from this server, connections only to it and to the Rasa server.
+Every response carries a strict Content-Security-Policy: scripts only from this server,
+connections only to it and to the Rasa server.
 """
 
 from __future__ import annotations

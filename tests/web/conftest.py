@@ -13,6 +13,7 @@ import pytest
 
 from partnerdesk.paths import PROJECT_ROOT
 from tests import servers
+from tests.conftest import TEST_TODAY
 
 CHROMIUM = Path("/usr/bin/chromium")
 # As the machine's notes say: no sandbox as root, and no background calls off the machine.
@@ -22,6 +23,8 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+# The reply assistant's bearer token on the test Rasa server (the agent page's tests).
+ASSIST_TOKEN = "agent-page-test-token"
 
 
 @dataclass
@@ -31,6 +34,11 @@ class WebChat:
     page_url: str
     rasa_url: str
     page_origin: str
+
+    @property
+    def agent_url(self) -> str:
+        """The agent page (the reply assistant) on the same page server."""
+        return f"{self.page_origin}/agent"
 
 
 def is_off_machine(url: str) -> bool:
@@ -48,11 +56,16 @@ def web_bundle() -> Path:
 
 @pytest.fixture(scope="session")
 def web_chat(model_path, action_server_url, web_bundle, tmp_path_factory) -> Iterator[WebChat]:
-    """Rasa (``--cors`` for the page only, SQLite), and the page server pointing at it."""
+    """Rasa (``--cors`` for the page only, SQLite), and the page server pointing at it.
+
+    The reply assistant on that Rasa server wants ``ASSIST_TOKEN`` and applies rules as of
+    ``TEST_TODAY``.
+    """
     workdir = tmp_path_factory.mktemp("web")
     web_port = servers.free_port()
     page_origin = f"http://127.0.0.1:{web_port}"
-    env = {"PARTNERDESK_WEB_ORIGINS": page_origin}
+    env = {"PARTNERDESK_WEB_ORIGINS": page_origin, "PARTNERDESK_TODAY": TEST_TODAY,
+           "PARTNERDESK_ASSIST_TOKEN": ASSIST_TOKEN}
     endpoints = servers.write_endpoints(
         workdir / "endpoints.yml", action_server_url, workdir / "conversations.db"
     )
