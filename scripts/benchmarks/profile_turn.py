@@ -27,6 +27,7 @@ QUESTIONS = ["when can we renew our action pack", "액션팩 갱신 언제 해�
 def main() -> None:
     """Warm up, profile, print."""
     import structlog
+    import partnerdesk.channels  # noqa: F401 - the server's own patches (event lookup)
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.core.tracker_store import SQLTrackerStore
