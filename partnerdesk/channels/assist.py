@@ -61,7 +61,7 @@ def _request_body(request: Request) -> Any:
     """The JSON object of the body, or an error response."""
     try:
         body = json.loads(request.body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         return _error(400, 'The body must be JSON: {"text": "...", "top": 3}.')
     if not isinstance(body, dict):
         return _error(400, 'The body must be a JSON object: {"text": "...", "top": 3}.')

@@ -118,7 +118,7 @@ def _json_object(raw: Any) -> Optional[Dict[Text, Any]]:
     """``raw`` parsed as a JSON object, or None."""
     try:
         value = json.loads(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):  # RecursionError: deep nesting
         return None
     return value if isinstance(value, dict) else None
 
@@ -128,6 +128,18 @@ def _text_field(data: Dict[Text, Any], name: Text, key: Text) -> Optional[Text]:
     inner = data.get(name)
     value = inner.get(key) if isinstance(inner, dict) else None
     return value if isinstance(value, str) and value else None
+
+
+def _form(request: Request) -> Optional[Dict[Text, Text]]:
+    """The form fields (first value of each), or None if the body is not UTF-8.
+
+    Checked first because sanic logs a traceback when it cannot decode a form.
+    """
+    try:
+        request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return {key: request.form.get(key) for key in request.form}
 
 
 def _media_type(request: Request) -> Text:
@@ -258,11 +270,22 @@ class PartnerSlackInput(SlackInput):
             return False
         if not all(isinstance(event.get(key), str) and event[key] for key in _EVENT_FIELDS):
             return False
+        if not isinstance(event.get("thread_ts") or "", str):
+            return False
         return (
             event["type"] == "app_mention"
             or event.get("channel_type") == "im"
             or event["channel"] == self.slack_channel
         )
+
+    @staticmethod
+    def _get_interactive_response(action: Dict[Text, Any]) -> Optional[Text]:
+        """Rasa's value of a clicked component, or None where Rasa's lookup would fail."""
+        try:
+            value = SlackInput._get_interactive_response(action)
+        except (LookupError, AttributeError, TypeError):  # e.g. a select without options
+            return None
+        return value if isinstance(value, str) else None
 
     async def _claim(self, keys: Sequence[Text]) -> Optional[HTTPResponse]:
         """None if the delivery is new, else the answer for Slack."""
@@ -306,7 +329,8 @@ class PartnerSlackInput(SlackInput):
         self, request: Request, handle: Callable[[UserMessage], Awaitable[None]]
     ) -> HTTPResponse:
         """A click on one of PartnerDesk's buttons: its value is the user's message."""
-        payload = _json_object(request.form.get("payload"))
+        form = _form(request)
+        payload = _json_object(form.get("payload")) if form is not None else None
         if payload is None:
             return _error("The form field payload must be a JSON object.", HTTPStatus.BAD_REQUEST)
         actions = payload.get("actions")
@@ -364,7 +388,9 @@ class PartnerSlackInput(SlackInput):
                 return _error(
                     "Expected a form-encoded slash command.", HTTPStatus.UNSUPPORTED_MEDIA_TYPE
                 )
-            form = {key: request.form.get(key) for key in request.form}
+            form = _form(request)
+            if form is None:
+                return _error("The form body must be UTF-8.", HTTPStatus.BAD_REQUEST)
             answer = await answer_command(form, getattr(request.app.ctx, "agent", None))
             return response.json(answer, dumps=partial(json.dumps, ensure_ascii=False))
 
