@@ -114,6 +114,7 @@ def write_endpoints(path: Path, action_url: Optional[str], sqlite_db: Optional[P
     if action_url:
         lines += ["action_endpoint:", f'  url: "{action_url}"']
     if sqlite_db:
-        lines += ["tracker_store:", "  type: SQL", "  dialect: sqlite", f"  db: {sqlite_db}"]
+        lines += ["tracker_store:", "  type: partnerdesk.tracker_store.ResilientSQLTrackerStore",
+                  "  dialect: sqlite", f"  db: {sqlite_db}"]
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -9,7 +9,8 @@ from partnerdesk.paths import PROJECT_ROOT
 
 def test_default_tracker_store_is_sqlite_in_a_folder_every_clone_has():
     store = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())["tracker_store"]
-    assert (store["type"], store["dialect"]) == ("SQL", "sqlite")
+    assert store["type"] == "partnerdesk.tracker_store.ResilientSQLTrackerStore"
+    assert store["dialect"] == "sqlite"
     folder = (PROJECT_ROOT / store["db"]).parent
     tracked = subprocess.run(["git", "ls-files", str(folder)], cwd=PROJECT_ROOT,
                              capture_output=True, text=True, check=True).stdout
