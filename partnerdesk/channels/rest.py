@@ -28,9 +28,10 @@ _USAGE = '{"sender": "...", "message": "..."}'
 
 def _body(request: Request) -> Dict[Text, Any]:
     try:
+        request.body.decode("utf-8")  # sanic's JSON parser (ujson) lets invalid UTF-8 through
         body = request.json
     except Exception as error:  # sanic raises its own error types for bad JSON
-        raise InvalidUsage(f"The body must be JSON: {_USAGE}.") from error
+        raise InvalidUsage(f"The body must be UTF-8 JSON: {_USAGE}.") from error
     if not isinstance(body, dict):
         raise InvalidUsage(f"The body must be a JSON object: {_USAGE}.")
     return body

@@ -52,6 +52,9 @@ class FuzzServer:
         """The server's log file (stdout and stderr)."""
         return self.process.log
 
+    def __repr__(self) -> str:
+        return f"FuzzServer({self.url})"
+
     def alive(self) -> bool:
         """Whether the server process is still running."""
         return self.process.process is not None and self.process.process.poll() is None
