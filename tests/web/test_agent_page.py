@@ -57,7 +57,8 @@ class AgentTab:
         self.wait_for_answer()
 
     def wait_for_answer(self) -> None:
-        """Wait until the drafts or an error are shown."""
+        """Wait until the page has the answer (drafts or an error) of the last request."""
+        self.page.locator('main[aria-busy="false"]').wait_for()
         self.page.locator("#result:not([hidden]), #error:not([hidden])").wait_for()
 
     def drafts(self) -> List[str]:
@@ -178,11 +179,12 @@ def test_copy_puts_the_shown_draft_on_the_clipboard(web_chat, agent_tab):
     page = agent_tab.page
     button = page.locator(f"{CARDS} .copy").first
     button.click()
-    assert button.inner_text() == "Copied"
+    expect(button).to_have_text("Copied")  # the clipboard answers asynchronously
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == agent_tab.drafts()[0] and RENEW_KO in copied
     page.locator("#show-en").click()
     page.locator(f"{CARDS} .copy").first.click()
+    expect(page.locator(f"{CARDS} .copy").first).to_have_text("Copied")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert RENEW_EN in copied and not HANGUL.search(copied)
     expect(page.locator(f"{CARDS} .copy").first).to_have_text("Copy", timeout=5_000)  # resets

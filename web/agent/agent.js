@@ -15,6 +15,7 @@
   var message = byId("message");
   var tokenField = byId("token");
   var suggestButton = byId("suggest");
+  var main = document.querySelector("main"); // aria-busy while a request is out
   var shown = null; // {answer, view}: the last answer and the language shown
   var latestRequest = 0;
 
@@ -105,6 +106,7 @@
     showError("");
     setText("status", "Asking the reply assistant…");
     suggestButton.disabled = true;
+    main.setAttribute("aria-busy", "true");
     fetch(assistUrl, {
       method: "POST",
       headers: headers,
@@ -139,6 +141,7 @@
       window.clearTimeout(timer);
       if (requestId === latestRequest) {
         suggestButton.disabled = false;
+        main.setAttribute("aria-busy", "false");
       }
     });
   }
