@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
@@ -38,14 +37,15 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 TRACEBACK = "Traceback"
 
 
-@dataclass
 class FuzzServer:
     """The running server under fuzz: where it answers, stores and logs."""
 
-    process: servers.ServerProcess
-    url: str
-    database: Path
-    fake_slack: FakeSlack
+    def __init__(self, process: servers.ServerProcess, database: Path,
+                 fake_slack: FakeSlack) -> None:
+        self.process = process
+        self.url = process.health_url.rstrip("/")
+        self.database = database
+        self.fake_slack = fake_slack
 
     @property
     def log(self) -> Path:
@@ -110,7 +110,7 @@ def fuzz_server(model_path: Path, action_server_url: str, fake_slack: FakeSlack,
         "PARTNERDESK_TODAY": TEST_TODAY,
     }).start()
     try:
-        yield FuzzServer(process, process.health_url.rstrip("/"), database, fake_slack)
+        yield FuzzServer(process, database, fake_slack)
     finally:
         process.stop()
 

@@ -58,13 +58,13 @@ def several_megabytes(**fields: Any) -> bytes:
 
 
 def assert_readable(reply: requests.Response) -> None:
-    """The body says something, and it is not a stack trace."""
+    """No stack trace in the body, and an error says what is wrong."""
     text = reply.text.strip()
-    assert text, f"empty {reply.status_code} body"
     assert "Traceback" not in text and 'File "' not in text, text[:500]
-    if reply.status_code >= 400 and reply.headers.get("content-type", "").startswith(
-        "application/json"
-    ):
+    if reply.status_code < 400:
+        return
+    assert text, f"empty {reply.status_code} body"
+    if reply.headers.get("content-type", "").startswith("application/json"):
         body = reply.json()
         message = (body.get("error") or body.get("message")) if isinstance(body, dict) else None
         assert isinstance(message, str) and message.strip(), text[:500]
