@@ -77,6 +77,12 @@ def engine_kwargs(url: sa.engine.URL) -> Dict[str, Any]:
     """``create_engine`` arguments: Rasa's, with a small pre-pinged pool for servers."""
     kwargs = create_engine_kwargs(url)  # keeps Rasa's POSTGRESQL_SCHEMA support
     if url.get_backend_name() == "sqlite":
+        # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool) for a file:
+        # two or more opens, schema reads and PRAGMAs per turn. Keep them open instead;
+        # a connection is used by one thread at a time (the pool's checkout).
+        kwargs.update(poolclass=sa.pool.QueuePool, pool_size=setting(POOL_SIZE_ENV),
+                      max_overflow=setting(MAX_OVERFLOW_ENV),
+                      connect_args={"check_same_thread": False})
         return kwargs
     kwargs.update(
         pool_size=setting(POOL_SIZE_ENV),

@@ -1,4 +1,4 @@
-"""Where a turn's time goes: cProfile over in-process turns with the SQLite tracker store.
+"""Where a turn's time goes: cProfile over in-process turns with the project's SQLite tracker store.
 
 Usage: .venv/bin/python scripts/benchmarks/profile_turn.py [--turns 100]
 Loads the current model in this process (no HTTP), plays FAQ questions from 5
@@ -30,18 +30,18 @@ def main() -> None:
     import partnerdesk.channels  # noqa: F401 - the server's own patches (event lookup)
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-    from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.domain import Domain
 
     from partnerdesk.model_build import ensure_model
     from partnerdesk.paths import PROJECT_ROOT
+    from partnerdesk.tracker_store import ResilientSQLTrackerStore
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=100)
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     with tempfile.TemporaryDirectory() as tmp:
-        store = SQLTrackerStore(Domain.load(str(PROJECT_ROOT / "domain.yml")), dialect="sqlite",
+        store = ResilientSQLTrackerStore(Domain.load(str(PROJECT_ROOT / "domain.yml")), dialect="sqlite",
                                 db=str(Path(tmp) / "profile.db"))
         agent = Agent.load(str(ensure_model()), tracker_store=store)
 
