@@ -51,7 +51,10 @@ def authorisation_error(header: Optional[str], env: Mapping[str, str]) -> Option
         return f"{TOKEN_ENV} is not set on the server; set it (or {DEV_ENV}=1 for local use)."
     if not header or not header.lower().startswith(_BEARER):
         return "Send the token as 'Authorization: Bearer <token>'."
-    given = header[len(_BEARER):].strip().encode("utf-8")
+    try:  # sanic keeps header bytes that are not UTF-8 as surrogate escapes
+        given = header[len(_BEARER):].strip().encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return "The token is wrong."
     if not hmac.compare_digest(given, token.encode("utf-8")):
         return "The token is wrong."
     return None

@@ -74,7 +74,7 @@ def _assert_refused_or_ignored(reply: requests.Response) -> None:
 
 @given(body=bodies, content_type=content_types, path=st.sampled_from(["/webhook", "/command"]),
        fault=st.sampled_from(["unsigned", "wrong secret", "stale", "future", "bad timestamp",
-                              "no timestamp", "bad signature"]))
+                              "no timestamp", "bad signature", "non-ASCII"]))
 @settings(FUZZ, max_examples=60)
 def test_requests_not_signed_by_slack_get_401(fuzz_server: FuzzServer, slack_sender: SlackSender,
                                               body: bytes, content_type: str, path: str,
@@ -88,6 +88,8 @@ def test_requests_not_signed_by_slack_get_401(fuzz_server: FuzzServer, slack_sen
         "bad timestamp": {"timestamp": "yesterday"},
         "no timestamp": {"headers": {"X-Slack-Request-Timestamp": ""}},
         "bad signature": {"headers": {"X-Slack-Signature": "v0=" + "0" * 64}},
+        "non-ASCII": {"headers": {"X-Slack-Signature": "v0=\xe9\x80",
+                                  "X-Slack-Request-Timestamp": "\xb9\xb2"}},
     }[fault]
     url = _slack_url(slack_sender, path)
     with no_new_events(fuzz_server):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 from urllib.parse import urlencode
 
 import pytest
@@ -96,11 +96,15 @@ def test_random_payloads(fuzz_server: FuzzServer, body: Any, content_type: str) 
 
 @given(query=st.dictionaries(st.sampled_from(["EIO", "transport", "sid", "j", "b64", "t", "x"])
                              | st.text(max_size=5), st.text(max_size=12), max_size=4),
-       method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "OPTIONS"]))
+       method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "OPTIONS"]),
+       origin=st.none() | st.text(st.characters(min_codepoint=0x20, max_codepoint=0xFF),
+                                  max_size=30))
 @settings(FUZZ, max_examples=60)
-def test_random_queries(fuzz_server: FuzzServer, query: Dict[str, str], method: str) -> None:
+def test_random_queries_and_origins(fuzz_server: FuzzServer, query: Dict[str, str], method: str,
+                                    origin: Optional[str]) -> None:
+    headers = {"Origin": origin} if origin is not None else {}
     reply = requests.request(method, f"{fuzz_server.url}/socket.io/?{urlencode(query)}",
-                             data=b"40", timeout=REQUEST_TIMEOUT_S)
+                             data=b"40", headers=headers, timeout=REQUEST_TIMEOUT_S)
     assert_no_5xx(reply)
 
 
