@@ -1,8 +1,8 @@
 """Where a turn's time goes: cProfile over in-process turns with the project's SQLite tracker store.
 
 Usage: .venv/bin/python scripts/benchmarks/profile_turn.py [--turns 100]
-Loads the current model in this process (no HTTP), plays FAQ questions from 5
-conversations, and prints the functions with the most cumulative time.
+Loads the current model in this process (no HTTP), plays FAQ questions in
+conversations of 5 turns, and prints the functions with the most cumulative time.
 """
 
 from __future__ import annotations
@@ -41,19 +41,20 @@ def main() -> None:
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     with tempfile.TemporaryDirectory() as tmp:
-        store = ResilientSQLTrackerStore(Domain.load(str(PROJECT_ROOT / "domain.yml")), dialect="sqlite",
-                                db=str(Path(tmp) / "profile.db"))
+        store = ResilientSQLTrackerStore(Domain.load(str(PROJECT_ROOT / "domain.yml")),
+                                         dialect="sqlite", db=str(Path(tmp) / "profile.db"))
         agent = Agent.load(str(ensure_model()), tracker_store=store)
 
-        async def play(turns: int) -> None:
+        async def play(turns: int, run: str) -> None:
+            # conversations of 5 turns, as in speed_budget.py
             for i in range(turns):
-                await agent.handle_message(
-                    UserMessage(QUESTIONS[i % len(QUESTIONS)], CollectingOutputChannel(), f"p{i % 5}"))
+                await agent.handle_message(UserMessage(
+                    QUESTIONS[i % len(QUESTIONS)], CollectingOutputChannel(), f"{run}{i // 5}"))
 
-        asyncio.run(play(10))
+        asyncio.run(play(10, "warm"))
         profile = cProfile.Profile()
         profile.enable()
-        asyncio.run(play(args.turns))
+        asyncio.run(play(args.turns, "p"))
         profile.disable()
     pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
 
