@@ -20,6 +20,13 @@ json_values = st.recursive(
     | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=12,
 )
+
+
+def json_other_than(*kinds: type) -> st.SearchStrategy[Any]:
+    """JSON values of none of ``kinds``, e.g. ``json_other_than(dict, type(None))``."""
+    return json_values.filter(lambda value: not isinstance(value, kinds))
+
+
 # A value of the wrong type (or empty) wherever a non-empty string is expected.
 not_a_text = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
@@ -38,7 +45,8 @@ def _is_utf8(data: bytes) -> bool:
 # Bytes that are not UTF-8: a stray continuation byte, an invalid start byte, a cut sequence.
 invalid_utf8 = st.builds(
     lambda head, bad, tail: head + bad + tail,
-    st.text(max_size=30).map(str.encode), st.sampled_from([b"\x80", b"\xff", b"\xc3", b"\xed\xa0\x80"]),
+    st.text(max_size=30).map(str.encode),
+    st.sampled_from([b"\x80", b"\xff", b"\xc3", b"\xed\xa0\x80"]),
     st.binary(max_size=30),
 ).filter(lambda data: not _is_utf8(data))
 # Content types a client may wrongly send (the empty one means no header).
