@@ -27,6 +27,7 @@ REDIS_URL_ENV = "PARTNERDESK_REDIS_URL"
 SQLITE_PATH_ENV = "PARTNERDESK_SLACK_EVENTS_DB"
 DEFAULT_SQLITE_PATH = VAR_DIR / "slack_events.db"
 KEEP_S = 3600
+OPEN_RETRY_S = 5
 REDIS_PREFIX = "partnerdesk:slack:seen:"
 
 
@@ -56,6 +57,19 @@ class SqliteSeenDeliveries:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
         self._lock = threading.Lock()
+        # Processes opening a new file at once race to switch it to WAL, and that switch
+        # does not wait on SQLite's busy timeout: retry it for a few seconds instead.
+        deadline = time.monotonic() + OPEN_RETRY_S
+        while True:
+            try:
+                self._prepare()
+                return
+            except sqlite3.OperationalError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def _prepare(self) -> None:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, at REAL NOT NULL)")
