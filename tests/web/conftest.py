@@ -106,11 +106,8 @@ def browser():
         browser.close()
 
 
-class ChatTab:
-    """A browser tab on the support page, recording requests, dialogs and console errors."""
-
-    BOT = "#rw-messages .rw-response .rw-message-text"
-    USER = "#rw-messages .rw-client .rw-message-text"
+class RecordingTab:
+    """A browser tab recording its requests, dialogs (dismissed) and console errors."""
 
     def __init__(self, page) -> None:
         self.page = page
@@ -125,6 +122,13 @@ class ChatTab:
     def _on_dialog(self, dialog) -> None:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
+
+
+class ChatTab(RecordingTab):
+    """A browser tab on the support page."""
+
+    BOT = "#rw-messages .rw-response .rw-message-text"
+    USER = "#rw-messages .rw-client .rw-message-text"
 
     def open_chat(self, url: str) -> None:
         """Load the page, open the widget and wait for the greeting (``initPayload``)."""

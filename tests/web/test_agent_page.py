@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.web.conftest import ARTIFACTS, ASSIST_TOKEN, is_off_machine
+from tests.web.conftest import ARTIFACTS, ASSIST_TOKEN, RecordingTab, is_off_machine
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -25,23 +25,12 @@ RENEW_EN = "renew your Microsoft Action Pack in Partner Center"
 RENEW_KO = "Action Pack을 갱신할 수 있습니다"
 
 
-class AgentTab:
-    """A tab on the agent page, recording requests, dialogs and console errors."""
+class AgentTab(RecordingTab):
+    """A tab on the agent page."""
 
     def __init__(self, page, url: str) -> None:
-        self.page = page
+        super().__init__(page)
         self.url = url
-        self.requests: List[str] = []
-        self.dialogs: List[str] = []
-        self.errors: List[str] = []
-        page.on("request", lambda request: self.requests.append(request.url))
-        page.on("dialog", self._on_dialog)
-        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def _on_dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
     def open(self, token: str = ASSIST_TOKEN) -> None:
         """Load the page and type the access token."""
