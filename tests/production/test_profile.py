@@ -35,7 +35,7 @@ COVID_ANSWER = "October 15, 2021"  # only with the question's context (today 202
 LOAD_QUESTIONS = ("hi", "what exactly is the learning action pack", "MAP renewal date",
                   "thanks", "competency renewal process in PC")
 LOAD_CLIENTS, LOAD_MESSAGES = 10, 20
-RATE_LIMIT, RATE_BURST = 50, 100  # scripts/production's defaults, which the tests keep
+RATE_LIMIT, RATE_BURST = 200, 400  # scripts/production's defaults, which the tests keep
 
 
 @pytest.fixture(scope="module")
