@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 import requests
@@ -17,6 +18,7 @@ BOT_TOKEN = "xoxb-test-partnerdesk"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 # The channel where every message is answered (SLACK_CHANNEL).
 ANSWERED_CHANNEL = "CPARTNERDESK"
+STORE_WAIT_S = 10  # how long a test waits for a turn to be stored after its answer
 
 
 @pytest.fixture(scope="session")
@@ -57,12 +59,24 @@ def slack(slack_rasa_url: str) -> SlackSender:
 
 @pytest.fixture(scope="session")
 def user_events(slack_rasa_url: str):
-    """The user events stored for a conversation id (through the HTTP API)."""
+    """The user events stored for a conversation id (through the HTTP API).
 
-    def _user_events(conversation_id: str) -> List[Dict[str, Any]]:
+    With ``expect``, waits (bounded) until that many are stored: Rasa posts the answer
+    to Slack before it saves the turn, so the post can arrive first.
+    """
+
+    def _fetch(conversation_id: str) -> List[Dict[str, Any]]:
         reply = requests.get(f"{slack_rasa_url}/conversations/{conversation_id}/tracker",
                              timeout=10)
         reply.raise_for_status()
         return [event for event in reply.json()["events"] if event["event"] == "user"]
+
+    def _user_events(conversation_id: str, expect: Optional[int] = None) -> List[Dict[str, Any]]:
+        deadline = time.monotonic() + STORE_WAIT_S
+        events = _fetch(conversation_id)
+        while expect is not None and len(events) < expect and time.monotonic() < deadline:
+            time.sleep(0.1)
+            events = _fetch(conversation_id)
+        return events
 
     return _user_events

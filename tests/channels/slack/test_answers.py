@@ -52,7 +52,7 @@ def test_mention_in_korean_gets_one_korean_answer_without_the_mention(
     assert "Visual Studio Professional" in post.text
     assert "출처: 파트너 센터 문서, MPN 혜택 FAQ (2020년 12월 10일)" in post.text
     assert "https://learn.microsoft.com/ko-kr/" in post.text
-    [user] = user_events(f"{PARTNER}_{channel}_{event['ts']}")
+    [user] = user_events(f"{PARTNER}_{channel}_{event['ts']}", expect=1)
     assert user["text"] == "액션팩에 비주얼 스튜디오 엔터프라이즈 포함돼요?"
 
 
@@ -74,12 +74,12 @@ def test_a_thread_is_one_conversation_and_replies_stay_in_it(slack, fake_slack, 
     slack.event(envelope(second))
     posts = fake_slack.wait_for_posts_in(channel, first["ts"], count=2)
     assert HANGUL.search(posts[1].text) and "출처:" in posts[1].text
-    assert [e["text"] for e in user_events(f"{PARTNER}_{channel}_{first['ts']}")] == [
+    assert [e["text"] for e in user_events(f"{PARTNER}_{channel}_{first['ts']}", expect=2)] == [
         "hello", "액션팩 갱신은 언제 할 수 있나요?"]
     other = message_event("thanks", channel)
     slack.event(envelope(other))
     fake_slack.wait_for_posts_in(channel, other["ts"])
-    assert len(user_events(f"{PARTNER}_{channel}_{other['ts']}")) == 1
+    assert len(user_events(f"{PARTNER}_{channel}_{other['ts']}", expect=1)) == 1
 
 
 def test_every_message_in_the_answered_channel_gets_an_answer(slack, fake_slack):

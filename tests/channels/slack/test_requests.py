@@ -84,7 +84,7 @@ def test_slack_retries_and_duplicates_never_get_a_second_answer(slack, fake_slac
         assert slack.event(body, headers=headers).status_code < 300
     post = answers_once(fake_slack, channel, body["event"]["ts"])
     assert "Action Pack" in post.text
-    assert len(user_events(f"{PARTNER}_{channel}_{body['event']['ts']}")) == 1
+    assert len(user_events(f"{PARTNER}_{channel}_{body['event']['ts']}", expect=1)) == 1
 
 
 def test_a_mention_in_the_answered_channel_is_answered_once(slack, fake_slack):
