@@ -118,3 +118,19 @@ def write_endpoints(path: Path, action_url: Optional[str], sqlite_db: Optional[P
                   "  dialect: sqlite", f"  db: {sqlite_db}"]
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def stored_user_texts(rasa_url: str, conversation_id: str, expect: int,
+                      timeout_s: float = 10) -> List[str]:
+    """The user texts stored for a conversation, waiting (bounded) until ``expect`` are there.
+
+    Channels that push answers (socket.io, Slack) send them before Rasa saves the turn.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        tracker = requests.get(f"{rasa_url}/conversations/{conversation_id}/tracker",
+                               timeout=10).json()
+        texts = [event.get("text") for event in tracker["events"] if event["event"] == "user"]
+        if len(texts) >= expect or time.monotonic() > deadline:
+            return texts
+        time.sleep(0.1)

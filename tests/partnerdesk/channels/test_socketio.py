@@ -7,6 +7,8 @@ import pytest
 import requests
 import socketio
 
+from tests.servers import stored_user_texts
+
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
 
@@ -48,6 +50,4 @@ async def test_session_persists_across_reconnects(rasa_url):
     session, _ = await _conversation(rasa_url, ["hello"])
     again, _ = await _conversation(rasa_url, ["thanks"], session_id=session)
     assert again == session
-    tracker = requests.get(f"{rasa_url}/conversations/{session}/tracker", timeout=10).json()
-    texts = [e.get("text") for e in tracker["events"] if e["event"] == "user"]
-    assert texts == ["hello", "thanks"]
+    assert stored_user_texts(rasa_url, session, expect=2) == ["hello", "thanks"]
