@@ -96,9 +96,11 @@ def engine_kwargs(url: sa.engine.URL) -> Dict[str, Any]:
 
 
 def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
-    """SQLite in WAL mode, synced at checkpoints: readers never wait for a writer, and a
-    commit is one append instead of a journal write plus two fsyncs. A killed process
-    loses nothing (the log is in the OS); a power cut can lose the last turns only.
+    """SQLite in WAL mode, synced at checkpoints.
+
+    Readers never wait for a writer, and a commit is one append instead of a journal
+    write plus two fsyncs. A killed process loses nothing (the log is in the OS); a
+    power cut can lose the last turns only.
     """
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")

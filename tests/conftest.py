@@ -12,9 +12,9 @@ import yaml
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from partnerdesk.model_build import ensure_model  # noqa: E402
-from partnerdesk.paths import PROJECT_ROOT  # noqa: E402
-from tests import servers  # noqa: E402
+from partnerdesk.model_build import ensure_model
+from partnerdesk.paths import PROJECT_ROOT
+from tests import servers
 
 # Rule answers in the suite are computed as of this date (the acceptance date).
 TEST_TODAY = "2021-08-20"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from partnerdesk.nlu_eval import evaluate  # noqa: E402
-from partnerdesk.paths import PROJECT_ROOT, VAR_DIR  # noqa: E402
+from partnerdesk.nlu_eval import evaluate
+from partnerdesk.paths import PROJECT_ROOT, VAR_DIR
 
 CANDIDATES = {"partnerdesk": PROJECT_ROOT / "config.yml"} | {
     path.stem: path for path in sorted((Path(__file__).parent / "pipelines").glob("*.yml"))

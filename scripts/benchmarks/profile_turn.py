@@ -27,11 +27,11 @@ QUESTIONS = ["when can we renew our action pack", "액션팩 갱신 언제 해�
 def main() -> None:
     """Warm up, profile, print."""
     import structlog
-    import partnerdesk.channels  # noqa: F401 - the server's own patches (event lookup)
     from rasa.core.agent import Agent
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.shared.core.domain import Domain
 
+    import partnerdesk.channels  # noqa: F401 - the server's own patches (event lookup)
     from partnerdesk.model_build import ensure_model
     from partnerdesk.paths import PROJECT_ROOT
     from partnerdesk.tracker_store import ResilientSQLTrackerStore

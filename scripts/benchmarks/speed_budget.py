@@ -32,11 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from loadgen import Result, rss_mib, run_load  # noqa: E402
+from loadgen import Result, rss_mib, run_load
 
-from partnerdesk.model_build import ensure_model  # noqa: E402
-from partnerdesk.paths import MODELS_DIR, PROJECT_ROOT  # noqa: E402
-from tests import servers  # noqa: E402
+from partnerdesk.model_build import ensure_model
+from partnerdesk.paths import MODELS_DIR, PROJECT_ROOT
+from tests import servers
 
 QUESTIONS = [
     "when can we renew our action pack", "액션팩 갱신 언제 해요?",

@@ -6,7 +6,8 @@ from partnerdesk.credentials import active_channels, placeholders, write_active_
 
 CHANNELS = {
     "rest": None,
-    "slack": {"slack_token": "${SLACK_BOT_TOKEN}", "slack_signing_secret": "${SLACK_SIGNING_SECRET}"},
+    "slack": {"slack_token": "${SLACK_BOT_TOKEN}",
+              "slack_signing_secret": "${SLACK_SIGNING_SECRET}"},
     "assist": {"origins": ["x-${A}-y"]},
 }
 
@@ -24,7 +25,8 @@ def test_a_channel_with_an_unset_variable_is_left_out():
 
 
 def test_an_empty_variable_counts_as_unset():
-    _, skipped = active_channels(CHANNELS, {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": "s", "A": "1"})
+    env = {"SLACK_BOT_TOKEN": "", "SLACK_SIGNING_SECRET": "s", "A": "1"}
+    _, skipped = active_channels(CHANNELS, env)
     assert skipped == {"slack": ["SLACK_BOT_TOKEN"]}
 
 
