@@ -104,7 +104,12 @@ def _checked_posts(engine: Any) -> Callable[..., Awaitable[Any]]:
             refused = _post_error(request, engine.max_http_buffer_size)
             if refused:
                 return response.text(refused[1], status=refused[0])
-        return await handler(request, *args, **kwargs)
+        try:
+            return await handler(request, *args, **kwargs)
+        except KeyError:
+            # python-engineio 4.7.1 checks "sid in sockets", then raises KeyError from
+            # _get_socket when that session closed in between (seen under fuzzing).
+            return response.text("This session is closed; open a new one.", status=400)
 
     return handle_request
 

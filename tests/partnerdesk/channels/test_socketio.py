@@ -51,3 +51,22 @@ async def test_session_persists_across_reconnects(rasa_url):
     again, _ = await _conversation(rasa_url, ["thanks"], session_id=session)
     assert again == session
     assert stored_user_texts(rasa_url, session, expect=2) == ["hello", "thanks"]
+
+
+class _ClosingEngine:
+    """An engine.io server whose session closed between its check and its lookup."""
+
+    max_http_buffer_size = 1_000_000
+
+    async def handle_request(self, request, *args, **kwargs):
+        raise KeyError("Session is disconnected")
+
+
+async def test_a_session_closed_mid_request_is_a_400_not_a_500():
+    from types import SimpleNamespace
+
+    from partnerdesk.channels.socketio import _checked_posts
+
+    handle = _checked_posts(_ClosingEngine())
+    reply = await handle(SimpleNamespace(method="GET", args={"sid": ["x"]}, body=b""))
+    assert reply.status == 400 and b"session is closed" in reply.body
