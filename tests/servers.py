@@ -120,17 +120,18 @@ def write_endpoints(path: Path, action_url: Optional[str], sqlite_db: Optional[P
     return path
 
 
-def stored_user_texts(rasa_url: str, conversation_id: str, expect: int,
-                      timeout_s: float = 10) -> List[str]:
-    """The user texts stored for a conversation, waiting (bounded) until ``expect`` are there.
+def stored_user_events(rasa_url: str, conversation_id: str, expect: Optional[int] = None,
+                       timeout_s: float = 10) -> List[dict]:
+    """The user events stored for a conversation (through Rasa's HTTP API).
 
-    Channels that push answers (socket.io, Slack) send them before Rasa saves the turn.
+    With ``expect``, waits (bounded) until that many are stored: channels that push
+    answers (socket.io, Slack) send them before Rasa saves the turn.
     """
     deadline = time.monotonic() + timeout_s
     while True:
-        tracker = requests.get(f"{rasa_url}/conversations/{conversation_id}/tracker",
-                               timeout=10).json()
-        texts = [event.get("text") for event in tracker["events"] if event["event"] == "user"]
-        if len(texts) >= expect or time.monotonic() > deadline:
-            return texts
+        reply = requests.get(f"{rasa_url}/conversations/{conversation_id}/tracker", timeout=10)
+        reply.raise_for_status()
+        events = [event for event in reply.json()["events"] if event["event"] == "user"]
+        if expect is None or len(events) >= expect or time.monotonic() > deadline:
+            return events
         time.sleep(0.1)

@@ -5,7 +5,7 @@ import re
 import pytest
 import requests
 
-from tests.servers import stored_user_texts
+from tests.servers import stored_user_events
 from tests.web.conftest import ARTIFACTS, is_off_machine
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
@@ -98,7 +98,7 @@ def test_reload_keeps_the_conversation_and_its_session(web_chat, chat):
         "does the action pack come with VS enterprise?"]
     answer = chat.ask("thanks")
     assert answer and len(chat.bot_texts()) > len(before)
-    said = stored_user_texts(web_chat.rasa_url, session, expect=3)
+    said = [e["text"] for e in stored_user_events(web_chat.rasa_url, session, expect=3)]
     assert said == ["/greet", "does the action pack come with VS enterprise?", "thanks"]
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
-import requests
 
 from tests import servers
 from tests.channels.slack.fake_slack import FakeSlack
@@ -18,7 +16,6 @@ BOT_TOKEN = "xoxb-test-partnerdesk"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 # The channel where every message is answered (SLACK_CHANNEL).
 ANSWERED_CHANNEL = "CPARTNERDESK"
-STORE_WAIT_S = 10  # how long a test waits for a turn to be stored after its answer
 
 
 @pytest.fixture(scope="session")
@@ -59,24 +56,9 @@ def slack(slack_rasa_url: str) -> SlackSender:
 
 @pytest.fixture(scope="session")
 def user_events(slack_rasa_url: str):
-    """The user events stored for a conversation id (through the HTTP API).
-
-    With ``expect``, waits (bounded) until that many are stored: Rasa posts the answer
-    to Slack before it saves the turn, so the post can arrive first.
-    """
-
-    def _fetch(conversation_id: str) -> List[Dict[str, Any]]:
-        reply = requests.get(f"{slack_rasa_url}/conversations/{conversation_id}/tracker",
-                             timeout=10)
-        reply.raise_for_status()
-        return [event for event in reply.json()["events"] if event["event"] == "user"]
+    """The user events stored for a conversation id; ``expect`` waits for that many."""
 
     def _user_events(conversation_id: str, expect: Optional[int] = None) -> List[Dict[str, Any]]:
-        deadline = time.monotonic() + STORE_WAIT_S
-        events = _fetch(conversation_id)
-        while expect is not None and len(events) < expect and time.monotonic() < deadline:
-            time.sleep(0.1)
-            events = _fetch(conversation_id)
-        return events
+        return servers.stored_user_events(slack_rasa_url, conversation_id, expect)
 
     return _user_events

@@ -7,7 +7,7 @@ import pytest
 import requests
 import socketio
 
-from tests.servers import stored_user_texts
+from tests.servers import stored_user_events
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
 
@@ -50,7 +50,8 @@ async def test_session_persists_across_reconnects(rasa_url):
     session, _ = await _conversation(rasa_url, ["hello"])
     again, _ = await _conversation(rasa_url, ["thanks"], session_id=session)
     assert again == session
-    assert stored_user_texts(rasa_url, session, expect=2) == ["hello", "thanks"]
+    stored = stored_user_events(rasa_url, session, expect=2)
+    assert [event["text"] for event in stored] == ["hello", "thanks"]
 
 
 class _ClosingEngine:
