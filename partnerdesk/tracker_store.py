@@ -58,6 +58,8 @@ from rasa.core.tracker_store import (
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from partnerdesk.sqlite_wal import use_write_ahead_log
+
 logger = logging.getLogger(__name__)
 
 POOL_SIZE_ENV = "PARTNERDESK_DB_POOL_SIZE"
@@ -93,19 +95,6 @@ def engine_kwargs(url: sa.engine.URL) -> Dict[str, Any]:
         connect_args = kwargs.setdefault("connect_args", {})
         connect_args["connect_timeout"] = setting(CONNECT_TIMEOUT_ENV)
     return kwargs
-
-
-def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
-    """SQLite in WAL mode, synced at checkpoints.
-
-    Readers never wait for a writer, and a commit is one append instead of a journal
-    write plus two fsyncs. A killed process loses nothing (the log is in the OS); a
-    power cut can lose the last turns only.
-    """
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
 
 
 def one_line(error: BaseException, limit: int = 300) -> str:
@@ -154,7 +143,8 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
     def _use_engine(self, url: sa.engine.URL) -> None:
         self.engine = sa.create_engine(url, **engine_kwargs(url))
         if url.get_backend_name() == "sqlite":
-            sa.event.listen(self.engine, "connect", _sqlite_write_ahead_log)
+            sa.event.listen(self.engine, "connect",
+                            lambda connection, _record: use_write_ahead_log(connection))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _prepare(self) -> None:

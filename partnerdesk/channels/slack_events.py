@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Mapping, Optional, Protocol, Sequence
 
 from partnerdesk.paths import VAR_DIR
+from partnerdesk.sqlite_wal import use_write_ahead_log
 
 REDIS_URL_ENV = "PARTNERDESK_REDIS_URL"
 SQLITE_PATH_ENV = "PARTNERDESK_SLACK_EVENTS_DB"
 DEFAULT_SQLITE_PATH = VAR_DIR / "slack_events.db"
 KEEP_S = 3600
-OPEN_RETRY_S = 5
 REDIS_PREFIX = "partnerdesk:slack:seen:"
 
 
@@ -57,21 +57,7 @@ class SqliteSeenDeliveries:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
         self._lock = threading.Lock()
-        # Processes opening a new file at once race to switch it to WAL, and that switch
-        # does not wait on SQLite's busy timeout: retry it for a few seconds instead.
-        deadline = time.monotonic() + OPEN_RETRY_S
-        while True:
-            try:
-                self._prepare()
-                return
-            except sqlite3.OperationalError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def _prepare(self) -> None:
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        use_write_ahead_log(self._db)
         self._db.execute("CREATE TABLE IF NOT EXISTS seen (key TEXT PRIMARY KEY, at REAL NOT NULL)")
         self._db.execute("CREATE INDEX IF NOT EXISTS seen_at ON seen (at)")
 
