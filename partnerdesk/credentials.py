@@ -36,6 +36,20 @@ def placeholders(value: Any) -> List[str]:
     return _PLACEHOLDER.findall(value) if isinstance(value, str) else []
 
 
+def resolve_placeholder(value: Any, env: Optional[Mapping[str, str]] = None) -> str:
+    """A setting that is exactly ``${NAME}``, read from the environment; else the setting.
+
+    Rasa expands only unquoted placeholders; ``credentials.yml`` quotes them, so a
+    channel reads them itself (unset gives ``""``). Anything but a string gives ``""``.
+    """
+    if not isinstance(value, str):
+        return ""
+    placeholder = _PLACEHOLDER.fullmatch(value.strip())
+    if not placeholder:
+        return value
+    return (os.environ if env is None else env).get(placeholder.group(1), "")
+
+
 def active_channels(
     channels: Mapping[str, Any], env: Mapping[str, str]
 ) -> Tuple[Dict[str, Any], Dict[str, List[str]]]:

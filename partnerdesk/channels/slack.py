@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 from functools import partial
 from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
@@ -51,6 +50,7 @@ from partnerdesk.channels.slack_events import (
     seen_deliveries_from_env,
 )
 from partnerdesk.channels.slack_text import from_slack_text, sections, to_mrkdwn
+from partnerdesk.credentials import resolve_placeholder
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,6 @@ SLACK_CHANNEL_ENV = "SLACK_CHANNEL"
 SLACK_API_URL_ENV = "SLACK_API_URL"
 DEFAULT_API_URL = "https://slack.com/api/"
 OFF_MESSAGE = "Slack is off on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET."
-_PLACEHOLDER = re.compile(r"\$\{(\w+)\}")
 # Block Kit limits: button text, buttons per actions block.
 MAX_BUTTON_TITLE_CHARS = 75
 MAX_BUTTONS = 25
@@ -150,14 +149,6 @@ def _error(message: Text, status: HTTPStatus) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
 
-def _setting(value: Any) -> Text:
-    """A credential; a ``${NAME}`` left unexpanded (quoted in YAML) is read from the env."""
-    if not isinstance(value, str):
-        return ""
-    placeholder = _PLACEHOLDER.fullmatch(value.strip())
-    return os.environ.get(placeholder.group(1), "") if placeholder else value
-
-
 def _bot_user_ids(body: Dict[Text, Any]) -> List[Text]:
     """The app's own user ids, whose mentions are removed from the text."""
     authorizations = body.get("authorizations")
@@ -203,8 +194,8 @@ class PartnerSlackInput(SlackInput):
         """Token and signing secret from credentials; channel and API URL from the env."""
         if not credentials:
             cls.raise_missing_credentials_exception()
-        token = _setting(credentials.get("slack_token"))
-        secret = _setting(credentials.get("slack_signing_secret"))
+        token = resolve_placeholder(credentials.get("slack_token"))
+        secret = resolve_placeholder(credentials.get("slack_signing_secret"))
         return cls(
             slack_token=token,
             slack_signing_secret=secret,

@@ -2,7 +2,12 @@ from pathlib import Path
 
 import yaml
 
-from partnerdesk.credentials import active_channels, placeholders, write_active_credentials
+from partnerdesk.credentials import (
+    active_channels,
+    placeholders,
+    resolve_placeholder,
+    write_active_credentials,
+)
 
 CHANNELS = {
     "rest": None,
@@ -45,3 +50,13 @@ def test_the_project_credentials_start_without_slack_variables(tmp_path: Path):
     channels = yaml.safe_load(written.read_text())
     assert not placeholders(channels)
     assert any(name.endswith("CheckedRestInput") for name in channels)
+
+
+def test_a_quoted_placeholder_is_read_from_the_environment():
+    env = {"SLACK_BOT_TOKEN": "xoxb-1"}
+    assert resolve_placeholder("${SLACK_BOT_TOKEN}", env) == "xoxb-1"
+    assert resolve_placeholder(" ${SLACK_BOT_TOKEN} ", env) == "xoxb-1"
+    assert resolve_placeholder("${SLACK_SIGNING_SECRET}", env) == ""
+    assert resolve_placeholder("plain-value", env) == "plain-value"
+    assert resolve_placeholder("x-${SLACK_BOT_TOKEN}", env) == "x-${SLACK_BOT_TOKEN}"
+    assert resolve_placeholder(None, env) == ""
