@@ -1,4 +1,4 @@
-"""A small closed-loop load generator for the benchmarks: N clients, latencies, rates."""
+"""The benchmarks' shared parts: the questions, and a closed-loop load of N clients."""
 
 from __future__ import annotations
 
@@ -11,6 +11,15 @@ from pathlib import Path
 from typing import Callable, List
 
 import requests
+
+# What the turn benchmarks ask: FAQ questions in both languages, in conversations of
+# TURNS_PER_CONVERSATION turns (a new sender id after that many).
+FAQ_QUESTIONS = [
+    "when can we renew our action pack", "액션팩 갱신 언제 해요?",
+    "can one token unlock several subscriptions", "VS 구독 공유 가능한가요",
+    "how many licenses do we have", "역량 갱신 절차 알려주세요",
+]
+TURNS_PER_CONVERSATION = 5
 
 
 @dataclass

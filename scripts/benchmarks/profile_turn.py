@@ -20,8 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-QUESTIONS = ["when can we renew our action pack", "액션팩 갱신 언제 해요?",
-             "can one token unlock several subscriptions", "VS 구독 공유 가능한가요"]
+from loadgen import FAQ_QUESTIONS, TURNS_PER_CONVERSATION
 
 
 def main() -> None:
@@ -46,10 +45,10 @@ def main() -> None:
         agent = Agent.load(str(ensure_model()), tracker_store=store)
 
         async def play(turns: int, run: str) -> None:
-            # conversations of 5 turns, as in speed_budget.py
             for i in range(turns):
                 await agent.handle_message(UserMessage(
-                    QUESTIONS[i % len(QUESTIONS)], CollectingOutputChannel(), f"{run}{i // 5}"))
+                    FAQ_QUESTIONS[i % len(FAQ_QUESTIONS)], CollectingOutputChannel(),
+                    f"{run}{i // TURNS_PER_CONVERSATION}"))
 
         asyncio.run(play(10, "warm"))
         profile = cProfile.Profile()

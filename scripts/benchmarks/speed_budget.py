@@ -32,18 +32,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from loadgen import Result, rss_mib, run_load
+from loadgen import FAQ_QUESTIONS as QUESTIONS
+from loadgen import TURNS_PER_CONVERSATION, Result, rss_mib, run_load
 
 from partnerdesk.model_build import ensure_model
 from partnerdesk.paths import MODELS_DIR, PROJECT_ROOT
 from tests import servers
 
-QUESTIONS = [
-    "when can we renew our action pack", "액션팩 갱신 언제 해요?",
-    "can one token unlock several subscriptions", "VS 구독 공유 가능한가요",
-    "how many licenses do we have", "역량 갱신 절차 알려주세요",
-]
-TURNS_PER_CONVERSATION = 5
 ASSIST_TOKEN = "bench-" + uuid.uuid4().hex
 DEFAULT_CONFIG = PROJECT_ROOT / "scripts" / "benchmarks" / "pipelines" / "rasa_default.yml"
 
