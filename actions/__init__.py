@@ -1,9 +1,9 @@
-"""PartnerDesk action server: thin glue between Rasa and the rules module.
+"""PartnerDesk's action server: thin rasa-sdk glue between Rasa and the pure core.
 
-Importing this package (the action server does, first) masks e-mail addresses,
-product keys and tokens in every log record (:mod:`partnerdesk.privacy`).
+The action server imports this package first; it applies the action server's patches
+(:mod:`partnerdesk.rasa_patches`: log records are masked).
 """
 
-from partnerdesk import privacy
+from partnerdesk import rasa_patches
 
-privacy.install()
+rasa_patches.apply(rasa_patches.ACTION_SERVER)

@@ -13,31 +13,8 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from partnerdesk.knowledge import load_knowledge
-
-MAX_SUGGESTIONS = 3
-# A candidate answer must have at least this response-selector confidence ...
-MIN_CANDIDATE_CONFIDENCE = 0.1
-# ... and the candidates together must cover this much, or it is a guess.
-MIN_COMBINED_CONFIDENCE = 0.5
-
-
-def close_answers(parse_data: Dict[Text, Any]) -> List[str]:
-    """FAQ ids of the two or three answers that are close, else an empty list.
-
-    Suggestions are only made when the FAQ intent itself was the best guess:
-    a message that looked out of scope gets no FAQ buttons.
-    """
-    ranking = [r for r in parse_data.get("intent_ranking") or [] if r["name"] != "nlu_fallback"]
-    if not ranking or ranking[0]["name"] != "faq":
-        return []
-    answers = ((parse_data.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
-    candidates = [
-        a for a in answers[:MAX_SUGGESTIONS] if a["confidence"] >= MIN_CANDIDATE_CONFIDENCE
-    ]
-    if len(candidates) < 2 or sum(a["confidence"] for a in candidates) < MIN_COMBINED_CONFIDENCE:
-        return []
-    return [a["intent_response_key"].split("/", 1)[1] for a in candidates]
+from partnerdesk.core.knowledge import load_knowledge
+from partnerdesk.core.ranking import answer_key, close_answers
 
 
 class ActionFaqFallback(Action):
@@ -61,7 +38,7 @@ class ActionFaqFallback(Action):
         language = tracker.get_slot("language") or "en"
         knowledge = load_knowledge()
         buttons = [
-            {"title": knowledge.by_id(faq_id).title.get(language), "payload": f"/faq/{faq_id}"}
+            {"title": knowledge.by_id(faq_id).title.get(language), "payload": f"/{answer_key(faq_id)}"}
             for faq_id in faq_ids
         ]
         dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)

@@ -15,16 +15,16 @@ from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.formatting import format_date
-from actions.mentions import OFFER_PATTERNS, detect_offer, detect_token_problem
-from actions.rules import DateParseError, ImpossibleDateError, clock, find_date, parse_date
+from partnerdesk.core import clock
+from partnerdesk.core.dates import find_date, format_date, parse_date
+from partnerdesk.core.mentions import OFFER_PATTERNS, detect_offer, detect_token_problem
+from partnerdesk.core.rule_routing import PAST_ONLY_SLOTS
+from partnerdesk.core.rules import DateParseError, ImpossibleDateError
 
 # Messages with these intents are interruptions, never answers to a form's question.
 INTERRUPTING_INTENTS = frozenset(
     {"faq", "stop", "greet", "goodbye", "thank", "bot_challenge", "human_handoff"}
 )
-# Dates that must not be in the future; an anniversary may be.
-PAST_ONLY_SLOTS = frozenset({"purchase_date", "activation_date"})
 
 def _latest_text(tracker: Tracker) -> str:
     text = tracker.latest_message.get("text") or ""

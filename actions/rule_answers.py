@@ -1,6 +1,6 @@
 """Answer partner-specific questions: slots in, one rule, one response out.
 
-Each action reads the form's slots, applies one pure rule from ``actions.rules``
+Each action reads the form's slots, applies one pure rule from ``partnerdesk.core.rules``
 and dispatches the response named after the result (``utter_<rule>_<status>``),
 with the dates written in the partner's language and the FAQ citation.
 The form's slots are cleared afterwards, so the next question starts fresh.
@@ -15,15 +15,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.formatting import format_date
-from actions.rule_responses import response_name, response_variables
-from actions.rules import (
+from partnerdesk.core import clock
+from partnerdesk.core.dates import find_date, format_date
+from partnerdesk.core.rule_replies import response_name, response_variables
+from partnerdesk.core.rule_routing import DEFAULT_COVID_OFFER
+from partnerdesk.core.rules import (
     ImpossibleDateError,
     RuleResult,
     RulesInputError,
-    clock,
     covid_extension,
-    find_date,
     reactivation,
     renewal_window,
     replacement_token,
@@ -86,7 +86,7 @@ class ActionAnswerCovid(RuleAnswerAction):
 
     def apply_rule(self, tracker: Tracker) -> RuleResult:
         """COVID extension rule; the question is about a competency unless told otherwise."""
-        offer = tracker.get_slot("offer") or "competency"
+        offer = tracker.get_slot("offer") or DEFAULT_COVID_OFFER
         return covid_extension(tracker.get_slot("anniversary_date"), offer)
 
 

@@ -12,8 +12,8 @@ import yaml
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from partnerdesk.model_build import ensure_model
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.tools.model_build import ensure_model
+from partnerdesk.core.paths import DOMAIN_PATH, PROJECT_ROOT
 from tests import servers
 
 # Rule answers in the suite are computed as of this date (the issue's acceptance date).
@@ -29,7 +29,7 @@ def model_path() -> Path:
 @pytest.fixture(scope="session")
 def domain_dict() -> Dict[str, Any]:
     """The project's domain.yml as plain data."""
-    return yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+    return yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")

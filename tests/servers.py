@@ -13,8 +13,8 @@ from typing import Dict, List, Optional
 
 import requests
 
-from partnerdesk.credentials import write_active_credentials
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.tools.credentials import write_active_credentials
+from partnerdesk.core.paths import PROJECT_ROOT
 
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 START_TIMEOUT_S = 90
@@ -114,7 +114,7 @@ def write_endpoints(path: Path, action_url: Optional[str], sqlite_db: Optional[P
     if action_url:
         lines += ["action_endpoint:", f'  url: "{action_url}"']
     if sqlite_db:
-        lines += ["tracker_store:", "  type: partnerdesk.tracker_store.ResilientSQLTrackerStore",
+        lines += ["tracker_store:", "  type: partnerdesk.stores.tracker_store.ResilientSQLTrackerStore",
                   "  dialect: sqlite", f"  db: {sqlite_db}"]
     path.write_text("\n".join(lines) + "\n")
     return path

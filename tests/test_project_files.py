@@ -4,12 +4,12 @@ import subprocess
 
 import yaml
 
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.paths import PROJECT_ROOT
 
 
 def test_default_tracker_store_is_sqlite_in_a_folder_every_clone_has():
     store = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())["tracker_store"]
-    assert store["type"] == "partnerdesk.tracker_store.ResilientSQLTrackerStore"
+    assert store["type"] == "partnerdesk.stores.tracker_store.ResilientSQLTrackerStore"
     assert store["dialect"] == "sqlite"
     folder = (PROJECT_ROOT / store["db"]).parent
     tracked = subprocess.run(["git", "ls-files", str(folder)], cwd=PROJECT_ROOT,

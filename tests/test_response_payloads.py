@@ -9,7 +9,7 @@ import structlog
 import yaml
 from rasa.core.nlg.interpolator import interpolate
 
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.paths import DOMAIN_PATH, PROJECT_ROOT
 
 PAYLOAD = re.compile(r"^/(\w+)(\{.*\})?$")
 
@@ -22,8 +22,9 @@ class AnyValue(dict):
 
 
 def _buttoned_variations():
-    for path in (PROJECT_ROOT / "domain.yml", PROJECT_ROOT / "data" / "responses" / "faq.yml"):
-        responses = yaml.safe_load(path.read_text(encoding="utf-8"))["responses"]
+    paths = [DOMAIN_PATH, *sorted((PROJECT_ROOT / "data").rglob("*.yml"))]
+    for path in paths:
+        responses = yaml.safe_load(path.read_text(encoding="utf-8")).get("responses") or {}
         for name, variations in responses.items():
             for variation in variations:
                 if variation.get("buttons"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Mapping, Optional
 
 from pydantic import BaseModel, ValidationError, conint, constr, validator
 
@@ -14,8 +14,12 @@ DEFAULT_TOP = 3
 DATE_FIELDS = ("purchase_date", "anniversary_date", "activation_date")
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-MessageText = constr(strict=True, min_length=1, max_length=MAX_TEXT_CHARS)
-TopCount = conint(strict=True, ge=1, le=MAX_TOP)
+if TYPE_CHECKING:  # pydantic v1's constrained types are plain str and int to mypy
+    MessageText = str
+    TopCount = int
+else:
+    MessageText = constr(strict=True, min_length=1, max_length=MAX_TEXT_CHARS)
+    TopCount = conint(strict=True, ge=1, le=MAX_TOP)
 
 
 class SuggestRequest(BaseModel):
@@ -64,7 +68,7 @@ def validation_message(error: ValidationError) -> str:
     return "; ".join(messages)
 
 
-def _describe(problem: Dict[str, Any]) -> str:
+def _describe(problem: Mapping[str, Any]) -> str:
     kind, context = problem["type"], problem.get("ctx") or {}
     if kind == "value_error.missing":
         return "is required"

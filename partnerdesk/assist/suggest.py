@@ -11,12 +11,22 @@ Slack slash command.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
-from actions.rule_responses import response_name, response_variables
-from actions.rules import Rule, RuleResult, clock
+from partnerdesk.core import clock
+from partnerdesk.core.knowledge import load_knowledge
+from partnerdesk.core.language import detect_language
+from partnerdesk.core.ranking import (
+    CAUGHT_INTENTS,
+    AnswerThresholds,
+    answer_key,
+    faq_ranking,
+    intent_name,
+)
+from partnerdesk.core.rule_replies import response_name, response_variables
+from partnerdesk.core.rule_routing import ROUTE_BY_RULE, GivenDateError, apply_rule, choose_rule
+from partnerdesk.core.rules import Rule, RuleResult
 from partnerdesk.assist.models import (
     Citation,
     RuleOutcome,
@@ -25,12 +35,7 @@ from partnerdesk.assist.models import (
     SuggestResponse,
 )
 from partnerdesk.assist.responses import Responses, render
-from partnerdesk.assist.rule_result import GivenDateError, apply_rule, choose_rule
-from partnerdesk.knowledge import load_knowledge
-from partnerdesk.language import detect_language
 
-RETRIEVAL_INTENT = "faq"
-CAUGHT_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
 _FALLBACK_COMPONENT = "AnswerAwareFallbackClassifier"
 
 
@@ -40,22 +45,6 @@ class AssistUnavailable(RuntimeError):
 
 class AssistRequestError(ValueError):
     """The request is well-formed but cannot be used (e.g. a purchase date after today)."""
-
-
-@dataclass(frozen=True)
-class AnswerThresholds:
-    """The answer-level thresholds of the pipeline's fallback classifier."""
-
-    answer_threshold: float
-    answer_ambiguity_threshold: float
-
-    def cleared(self, confidences: List[float]) -> bool:
-        """Whether the best answer is confident and clear of the runner-up."""
-        if not confidences:
-            return False
-        runner_up = confidences[1] if len(confidences) > 1 else 0.0
-        return (confidences[0] >= self.answer_threshold
-                and confidences[0] - runner_up >= self.answer_ambiguity_threshold)
 
 
 def answer_thresholds(agent: Any) -> AnswerThresholds:
@@ -91,7 +80,7 @@ async def suggest(
         raise AssistUnavailable("The model is not loaded yet; try again shortly.") from error
     language = detect_language(request.text) or "en"
     ranking = _faq_ranking(parsed)
-    intent = (parsed.get("intent") or {}).get("name")
+    intent = intent_name(parsed)
     thresholds = answer_thresholds(agent)
     fallback = intent in CAUGHT_INTENTS or not thresholds.cleared([c for _, c in ranking])
     responses = agent.domain.responses
@@ -108,19 +97,16 @@ async def suggest(
                            rule_result=rule_result, fallback=fallback)
 
 
-def _faq_ranking(parsed: Dict[str, Any]) -> List[Tuple[str, float]]:
+def _faq_ranking(parsed: Any) -> List[Tuple[str, float]]:
     """``(faq_id, confidence)`` best first, for the ids the knowledge file knows."""
-    selector = (parsed.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     known = {faq.id for faq in load_knowledge().faqs}
-    ranked = sorted(selector.get("ranking") or [], key=lambda r: -r["confidence"])
-    pairs = [(r["intent_response_key"].split("/", 1)[-1], float(r["confidence"])) for r in ranked]
-    return [(faq_id, confidence) for faq_id, confidence in pairs if faq_id in known]
+    return [(a.faq_id, a.confidence) for a in faq_ranking(parsed) if a.faq_id in known]
 
 
 def _suggestion(faq_id: str, confidence: float, language: str, responses: Responses,
                 low_confidence: bool) -> Suggestion:
     entry = load_knowledge().by_id(faq_id)
-    name = f"utter_{RETRIEVAL_INTENT}/{faq_id}"
+    name = f"utter_{answer_key(faq_id)}"
     return Suggestion(
         faq_id=faq_id,
         confidence=round(confidence, 4),
@@ -139,7 +125,8 @@ def _apply(rule: Rule, request: SuggestRequest, faq_ids: List[str],
     except ValueError as error:
         raise AssistUnavailable(f"The server's date setting is wrong: {error}") from error
     try:
-        return apply_rule(rule, request, faq_ids, day)
+        given = request.given_date(ROUTE_BY_RULE[rule].date_slot)
+        return apply_rule(rule, request.text, given, faq_ids, day)
     except GivenDateError as error:
         raise AssistRequestError(str(error)) from error
 

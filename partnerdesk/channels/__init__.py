@@ -1,14 +1,5 @@
-"""PartnerDesk's input channels for the Rasa server.
+"""Rasa input channels: the Rasa server's entry points (REST, socket.io, Slack, assist, health).
 
-Importing this package (Rasa does, for the channels in ``credentials.yml``)
-also installs the custom-action failure handling of
-:mod:`partnerdesk.action_failures`, the memoised event-class lookup of
-:mod:`partnerdesk.event_types` and the log masking of :mod:`partnerdesk.privacy`,
-so they are active in every server run.
+Open-source Rasa loads no plugins, so each channel's ``from_credentials`` applies
+:mod:`partnerdesk.rasa_patches` (once per process) when the server starts.
 """
-
-from partnerdesk import action_failures, event_types, privacy
-
-action_failures.install()
-event_types.install()
-privacy.install()

@@ -27,6 +27,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from partnerdesk.channels.base import AppliesPatches
+
 from partnerdesk.assist.models import SuggestRequest, validation_message
 from partnerdesk.assist.suggest import AssistRequestError, AssistUnavailable, suggest
 
@@ -71,18 +73,13 @@ def _request_body(request: Request) -> Any:
     return body
 
 
-class AssistInput(InputChannel):
+class AssistInput(AppliesPatches, InputChannel):
     """Input channel ``assist``: draft replies for support agents, no conversation."""
 
     @classmethod
     def name(cls) -> Text:
         """The channel's URL part: ``/webhooks/assist/``."""
         return "assist"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "AssistInput":
-        """No settings: the token is read from the environment on every request."""
-        return cls()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Routes ``GET /`` (health) and ``POST /suggest``; ``on_new_message`` is never called."""

@@ -9,8 +9,8 @@ pieces a turn needs and answers JSON for a human and for a load balancer::
 
 with HTTP 200 when every piece is ``ok`` and 503 otherwise. The action server's
 ``/health`` gets ``PARTNERDESK_HEALTH_TIMEOUT_S`` (default 1) to answer; stores
-that know how to check themselves (:mod:`partnerdesk.lock_store`,
-:mod:`partnerdesk.tracker_store`) are pinged through their ``health()``; Rasa's
+that know how to check themselves (:mod:`partnerdesk.stores.lock_store`,
+:mod:`partnerdesk.stores.tracker_store`) are pinged through their ``health()``; Rasa's
 own SQL and Redis stores are pinged directly; in-memory stores are always ok.
 Turned on by listing ``partnerdesk.channels.health.HealthInput`` in
 ``credentials.yml`` (it has no settings).
@@ -29,6 +29,8 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from partnerdesk.channels.base import AppliesPatches
 
 TIMEOUT_ENV = "PARTNERDESK_HEALTH_TIMEOUT_S"
 DEFAULT_TIMEOUT_S = 1.0
@@ -110,7 +112,7 @@ async def health_report(agent: Optional[Any]) -> Report:
     return {"status": "ok" if ok else "degraded", **parts}
 
 
-class HealthInput(InputChannel):
+class HealthInput(AppliesPatches, InputChannel):
     """Serves the health report at ``/webhooks/health/``."""
 
     @classmethod

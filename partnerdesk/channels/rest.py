@@ -21,6 +21,8 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from partnerdesk.channels.base import AppliesPatches
+
 MAX_MESSAGE_CHARS = 20_000
 MAX_SENDER_CHARS = 256
 _USAGE = '{"sender": "...", "message": "..."}'
@@ -42,7 +44,7 @@ def _json_error(request: Request, error: InvalidUsage) -> HTTPResponse:
     return response.json({"error": str(error)}, status=400)
 
 
-class CheckedRestInput(RestInput):
+class CheckedRestInput(AppliesPatches, RestInput):
     """``RestInput`` that rejects malformed requests with 400."""
 
     @classmethod

@@ -19,15 +19,15 @@ from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-RETRIEVAL_INTENT = "faq"
+from partnerdesk.core.ranking import (
+    FALLBACK_INTENT,
+    RETRIEVAL_INTENT,
+    AnswerThresholds,
+    faq_ranking,
+)
+
 FALLBACK_REASON = "fallback_reason"
 _WORD_CHARACTER = re.compile(r"\w")
-
-
-def answer_ranking(message: Message) -> List[Dict[Text, Any]]:
-    """The response selector's ranking for the ``faq`` retrieval intent."""
-    selector = (message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
-    return list(selector.get("ranking") or [])
 
 
 @DefaultV1Recipe.register(
@@ -52,7 +52,7 @@ class AnswerAwareFallbackClassifier(FallbackClassifier):
             if reason is None:
                 continue
             fallback = {
-                INTENT_NAME_KEY: "nlu_fallback",
+                INTENT_NAME_KEY: FALLBACK_INTENT,
                 PREDICTED_CONFIDENCE_KEY: self.component_config["threshold"],
             }
             message.data[INTENT] = dict(fallback)
@@ -64,19 +64,14 @@ class AnswerAwareFallbackClassifier(FallbackClassifier):
         if not _WORD_CHARACTER.search(message.get(TEXT) or ""):
             return "no_words"
         intent = message.get(INTENT) or {}
-        if intent.get(INTENT_NAME_KEY) in (None, "nlu_fallback"):
+        if intent.get(INTENT_NAME_KEY) in (None, FALLBACK_INTENT):
             return None
         if self._should_fallback(message):
             return "low_intent_confidence"
         if intent.get(INTENT_NAME_KEY) != RETRIEVAL_INTENT:
             return None
-        ranking = answer_ranking(message)
-        if not ranking:
-            return "no_answer"
-        top = ranking[0][PREDICTED_CONFIDENCE_KEY]
-        if top < self.component_config["answer_threshold"]:
-            return "low_answer_confidence"
-        runner_up = ranking[1][PREDICTED_CONFIDENCE_KEY] if len(ranking) > 1 else 0.0
-        if top - runner_up < self.component_config["answer_ambiguity_threshold"]:
-            return "ambiguous_answer"
-        return None
+        thresholds = AnswerThresholds(
+            self.component_config["answer_threshold"],
+            self.component_config["answer_ambiguity_threshold"],
+        )
+        return thresholds.problem([answer.confidence for answer in faq_ranking(message.data)])

@@ -15,7 +15,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from partnerdesk.nlu.answer_fallback import RETRIEVAL_INTENT, answer_ranking
+from partnerdesk.core.ranking import RETRIEVAL_INTENT, answer_key, ranking_entries
 from partnerdesk.nlu.stateless import StatelessComponent
 
 _PAYLOAD = re.compile(rf"^/{RETRIEVAL_INTENT}/(?P<key>[a-z0-9_]+)$")
@@ -33,8 +33,8 @@ class FaqPayloadResolver(StatelessComponent):
             match = _PAYLOAD.match((message.get(TEXT) or "").strip())
             if not match:
                 continue
-            key = f"{RETRIEVAL_INTENT}/{match['key']}"
-            ranking = answer_ranking(message)
+            key = answer_key(match["key"])
+            ranking = ranking_entries(message.data)
             chosen = next((r for r in ranking if r["intent_response_key"] == key), None)
             if chosen is None:
                 continue

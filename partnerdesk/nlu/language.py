@@ -16,7 +16,7 @@ from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from partnerdesk.language import detect_language, locale_language
+from partnerdesk.core.language import detect_language, locale_language
 from partnerdesk.nlu.stateless import StatelessComponent
 
 LANGUAGE_ENTITY = "language"

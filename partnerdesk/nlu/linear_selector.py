@@ -7,11 +7,14 @@ client read it unchanged. Why: on our bilingual data it was more accurate on
 the held-out Korean questions and trains in seconds instead of minutes
 (docs/benchmarks.md). Character n-grams within word boundaries carry Korean,
 whose words take particles ("액션팩을", "액션팩은"); word n-grams carry English.
+On a message of several sentences (``segments``, set by
+``partnerdesk.nlu.long_messages.SentenceSegmenter``) both also rank each
+sentence, in the same call, for ``LongMessageResolver`` to decide from.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -21,6 +24,13 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from partnerdesk.nlu.long_messages import (
+    SEGMENT_ANSWER_RANKINGS,
+    SEGMENT_INTENT_RANKINGS,
+    SEGMENT_RESPONSES,
+    SEGMENTS,
+)
 
 MODEL_FILE = "linear_model.joblib"
 LINEAR_DEFAULTS = {"char_ngrams": [1, 4], "word_ngrams": [1, 2], "C": 20.0, "random_seed": 42}
@@ -58,15 +68,25 @@ def _saved(model_storage: ModelStorage, resource: Resource) -> Optional[Dict[Tex
         return None
 
 
-def _rankings(pipeline: Any, messages: List[Message]) -> List[List[Dict[Text, Any]]]:
-    """Per message, every label with its probability, most likely first."""
-    probabilities = pipeline.predict_proba([m.get(TEXT) or "" for m in messages])
-    return [
+Ranking = List[Dict[Text, Any]]
+
+
+def _rankings(pipeline: Any, messages: List[Message]) -> Tuple[List[Ranking], List[List[Ranking]]]:
+    """Per message, every label with its probability, most likely first.
+
+    The second list holds the same for each of a message's ``segments`` (its
+    sentences), ranked in the same ``predict_proba`` call.
+    """
+    segments = [list(m.get(SEGMENTS) or []) for m in messages]
+    texts = [m.get(TEXT) or "" for m in messages] + [s for group in segments for s in group]
+    rankings = [
         sorted(({"label": label, "confidence": float(p), "index": i}
                 for i, (label, p) in enumerate(zip(pipeline.classes_, row))),
                key=lambda r: -r["confidence"])
-        for row in probabilities
+        for row in pipeline.predict_proba(texts)
     ]
+    rest = iter(rankings[len(messages):])
+    return rankings[: len(messages)], [[next(rest) for _ in group] for group in segments]
 
 
 @DefaultV1Recipe.register(
@@ -124,10 +144,17 @@ class LinearResponseSelector(GraphComponent):
         if self._pipeline is None:
             return messages
         intent = self._config["retrieval_intent"]
-        for message, labels in zip(messages, _rankings(self._pipeline, messages)):
-            ranking = [{"id": r["index"], "confidence": r["confidence"],
-                        INTENT_RESPONSE_KEY: r["label"]} for r in labels]
+        wholes, segments = _rankings(self._pipeline, messages)
+        for message, labels, segment_labels in zip(messages, wholes, segments):
+            ranking = self._ranking(labels)
             top = ranking[0]
+            if segment_labels:
+                segment_rankings = [self._ranking(s) for s in segment_labels]
+                message.set(SEGMENT_ANSWER_RANKINGS, segment_rankings)
+                message.set(SEGMENT_RESPONSES, {
+                    r[0][INTENT_RESPONSE_KEY]: self._responses.get(
+                        f"utter_{r[0][INTENT_RESPONSE_KEY]}", [])
+                    for r in segment_rankings})
             selectors = message.get("response_selector") or {}
             selectors["all_retrieval_intents"] = self._retrieval_intents
             selectors[intent] = {
@@ -141,6 +168,11 @@ class LinearResponseSelector(GraphComponent):
             }
             message.set("response_selector", selectors, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _ranking(labels: Ranking) -> Ranking:
+        return [{"id": r["index"], "confidence": r["confidence"],
+                 INTENT_RESPONSE_KEY: r["label"]} for r in labels]
 
 
 @DefaultV1Recipe.register(
@@ -189,9 +221,15 @@ class LinearIntentClassifier(GraphComponent):
         """Sets ``intent`` and ``intent_ranking``."""
         if self._pipeline is None:
             return messages
-        for message, labels in zip(messages, _rankings(self._pipeline, messages)):
-            ranking = [{"name": r["label"], "confidence": r["confidence"]}
-                       for r in labels[: self._config["ranking_length"]]]
+        wholes, segments = _rankings(self._pipeline, messages)
+        for message, labels, segment_labels in zip(messages, wholes, segments):
+            ranking = self._ranking(labels)
             message.set(INTENT, dict(ranking[0]), add_to_output=True)
             message.set("intent_ranking", ranking, add_to_output=True)
+            if segment_labels:
+                message.set(SEGMENT_INTENT_RANKINGS, [self._ranking(s) for s in segment_labels])
         return messages
+
+    def _ranking(self, labels: Ranking) -> Ranking:
+        return [{"name": r["label"], "confidence": r["confidence"]}
+                for r in labels[: self._config["ranking_length"]]]

@@ -37,7 +37,7 @@ def _days(text: str) -> float:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``gaps`` command."""
-    from partnerdesk.tracker_db import add_store_arguments
+    from partnerdesk.stores.tracker_db import add_store_arguments
 
     parser = subparsers.add_parser(
         "gaps", help="content-gap report from the tracker store",
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace, now: Optional[float] = None) -> int:
     from partnerdesk.report.reader import read_events
     from partnerdesk.report.render import render_table, write_gaps_csv, write_ratings_csv
     from partnerdesk.report.summary import build_report
-    from partnerdesk.tracker_db import TrackerStoreError, connect, store_url
+    from partnerdesk.stores.tracker_db import TrackerStoreError, connect, store_url
 
     since = None
     if args.since is not None:

@@ -9,7 +9,7 @@ A user message is a **gap** when:
   with a fallback (``action_faq_fallback``, ``utter_cannot_answer``, ``utter_out_of_scope``,
   ``action_default_fallback``);
 - or it was answered with **low confidence**: an FAQ answer whose response-selector
-  confidence (``parse_data.response_selector.faq.response.confidence``) is below
+  confidence (the top of the response selector's ranking) is below
   :data:`LOW_CONFIDENCE` (0.5). Answers below the pipeline's ``answer_threshold`` (0.25,
   ``config.yml``) already fall back; 0.5 marks the answers that got through but that the
   selector was not sure of, worth a look from the FAQ owners.
@@ -23,12 +23,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
-from partnerdesk.privacy import mask
+from partnerdesk.core.privacy import mask
+from partnerdesk.core.ranking import CAUGHT_INTENTS, RETRIEVAL_INTENT, faq_ranking
 
 LOW_CONFIDENCE = 0.5
 FALLBACK = "fallback"
 LOW_CONFIDENCE_REASON = "low confidence"
-FALLBACK_INTENTS = frozenset({"nlu_fallback", "out_of_scope"})
+FALLBACK_INTENTS = CAUGHT_INTENTS
 FALLBACK_REPLIES = frozenset(
     {"action_faq_fallback", "utter_cannot_answer", "utter_out_of_scope", "action_default_fallback"}
 )
@@ -71,15 +72,14 @@ class GapMessage:
 
 
 def _answer_confidence(parse_data: Dict[str, Any]) -> Optional[float]:
-    response = ((parse_data.get("response_selector") or {}).get("faq") or {}).get("response")
-    confidence = (response or {}).get("confidence")
-    return float(confidence) if isinstance(confidence, (int, float)) else None
+    ranking = faq_ranking(parse_data)
+    return ranking[0].confidence if ranking else None
 
 
 def _user_turn(sender_id: str, event: Dict[str, Any], language: str) -> UserTurn:
     parse_data = event.get("parse_data") or {}
     entities = {
-        e.get("entity"): e.get("value")
+        str(e.get("entity")): e.get("value")
         for e in parse_data.get("entities") or []
         if isinstance(e, dict)
     }
@@ -127,14 +127,14 @@ def gap_reason(turn: UserTurn, threshold: float = LOW_CONFIDENCE) -> Optional[st
         return None
     if turn.intent in FALLBACK_INTENTS or FALLBACK_REPLIES.intersection(turn.replies):
         return FALLBACK
-    answered = turn.intent == "faq" or turn.answered_faq is not None
+    answered = turn.intent == RETRIEVAL_INTENT or turn.answered_faq is not None
     if answered and turn.answer_confidence is not None and turn.answer_confidence < threshold:
         return LOW_CONFIDENCE_REASON
     return None
 
 
 def gap_messages(turns: Iterable[UserTurn], threshold: float = LOW_CONFIDENCE) -> List[GapMessage]:
-    """The gaps among ``turns``, their text masked (:func:`partnerdesk.privacy.mask`)."""
+    """The gaps among ``turns``, their text masked (:func:`partnerdesk.core.privacy.mask`)."""
     gaps = []
     for turn in turns:
         reason = gap_reason(turn, threshold)

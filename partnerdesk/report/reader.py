@@ -8,7 +8,7 @@ from typing import Any, Dict, Iterator, Optional, Tuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from partnerdesk.tracker_db import events
+from partnerdesk.stores.tracker_db import events
 
 # The event types the report looks at: messages, replies and the language slot.
 EVENT_TYPES = ("user", "bot", "action", "slot")

@@ -1,4 +1,1 @@
-"""The support page's web server and the settings it shares with the Rasa server.
-
-``python -m partnerdesk.web`` serves the page; see :mod:`partnerdesk.web.server`.
-"""
+"""The support page's web server (``python -m partnerdesk.web``): the web chat and agent pages."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from partnerdesk.web import settings
+from partnerdesk.core import web_settings as settings
 from partnerdesk.web.server import make_server
 
 
@@ -20,7 +20,7 @@ def main() -> int:
               file=sys.stderr)
         return 1
     host, port = server.server_address[:2]
-    print(f"Support page on http://{host}:{port}/", flush=True)
+    print(f"Support page on http://{host!s}:{port}/", flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Dict, Optional
 from urllib.parse import urlsplit
 
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.paths import PROJECT_ROOT
 
 WEB_DIR = PROJECT_ROOT / "web"
 # URL path -> HTML file.

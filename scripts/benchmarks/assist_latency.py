@@ -30,7 +30,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from partnerdesk.nlu_eval import load_cases
+from partnerdesk.tools.nlu_eval import load_cases
 
 ENDPOINT = "/webhooks/assist/suggest"
 WARMUP = 30
@@ -49,7 +49,7 @@ QUESTIONS = [
 
 def start_server(token: str) -> Any:
     """A Rasa server with the current model and the assist channel; returns the process."""
-    from partnerdesk.model_build import ensure_model
+    from partnerdesk.tools.model_build import ensure_model
     from tests import servers
 
     workdir = Path(tempfile.mkdtemp(prefix="assist-bench-"))

@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python scripts/benchmarks/nlu_pipelines.py [NAME ...]
 Trains an NLU-only model for the project's config.yml and for each candidate in
-scripts/benchmarks/pipelines/, then evaluates it with partnerdesk.nlu_eval.
+scripts/benchmarks/pipelines/, then evaluates it with partnerdesk.tools.nlu_eval.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from partnerdesk.nlu_eval import evaluate
-from partnerdesk.paths import PROJECT_ROOT, VAR_DIR
+from partnerdesk.tools.nlu_eval import evaluate
+from partnerdesk.core.paths import PROJECT_ROOT, VAR_DIR
 
 CANDIDATES = {"partnerdesk": PROJECT_ROOT / "config.yml"} | {
     path.stem: path for path in sorted((Path(__file__).parent / "pipelines").glob("*.yml"))

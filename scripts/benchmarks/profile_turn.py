@@ -31,16 +31,16 @@ def main() -> None:
     from rasa.shared.core.domain import Domain
 
     import partnerdesk.channels  # noqa: F401 - the server's own patches (event lookup)
-    from partnerdesk.model_build import ensure_model
-    from partnerdesk.paths import PROJECT_ROOT
-    from partnerdesk.tracker_store import ResilientSQLTrackerStore
+    from partnerdesk.tools.model_build import ensure_model
+    from partnerdesk.core.paths import DOMAIN_PATH, PROJECT_ROOT
+    from partnerdesk.stores.tracker_store import ResilientSQLTrackerStore
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=100)
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     with tempfile.TemporaryDirectory() as tmp:
-        store = ResilientSQLTrackerStore(Domain.load(str(PROJECT_ROOT / "domain.yml")),
+        store = ResilientSQLTrackerStore(Domain.load(str(DOMAIN_PATH)),
                                          dialect="sqlite", db=str(Path(tmp) / "profile.db"))
         agent = Agent.load(str(ensure_model()), tracker_store=store)
 

@@ -35,8 +35,8 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 from loadgen import FAQ_QUESTIONS as QUESTIONS
 from loadgen import TURNS_PER_CONVERSATION, Result, rss_mib, run_load
 
-from partnerdesk.model_build import ensure_model
-from partnerdesk.paths import MODELS_DIR, PROJECT_ROOT
+from partnerdesk.tools.model_build import ensure_model
+from partnerdesk.core.paths import MODELS_DIR, PROJECT_ROOT
 from tests import servers
 
 ASSIST_TOKEN = "bench-" + uuid.uuid4().hex

@@ -43,6 +43,7 @@ async def test_close_answers_become_did_you_mean_buttons_in_english():
 
 async def test_button_titles_follow_the_language_slot():
     _, [message] = await _run(_tracker([("faq", 0.9)], CLOSE, language="ko"))
+    assert len(message["buttons"]) == 3
     assert all(any("\uac00" <= ch <= "\ud7a3" for ch in b["title"]) for b in message["buttons"])
 
 

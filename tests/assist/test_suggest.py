@@ -12,8 +12,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.rule_answers import ActionAnswerCovid, ActionAnswerRenewal
 from partnerdesk.assist.models import SuggestRequest
 from partnerdesk.assist.suggest import AssistRequestError, AssistUnavailable, suggest
-from partnerdesk.knowledge import load_knowledge
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.knowledge import load_knowledge
+from partnerdesk.core.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

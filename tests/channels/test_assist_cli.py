@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from partnerdesk.cli import main
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.paths import PROJECT_ROOT
 from tests.channels.conftest import ASSIST_TOKEN
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]

@@ -7,11 +7,11 @@ from rasa.core.agent import Agent
 from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.paths import DOMAIN_PATH, PROJECT_ROOT
 from tests.e2e.story_runner import play_story, read_stories
 
 STORY_DIR = PROJECT_ROOT / "tests" / "stories"
-DOMAIN = Domain.load(str(PROJECT_ROOT / "domain.yml"))
+DOMAIN = Domain.load(str(DOMAIN_PATH))
 STORIES = [story for path in sorted(STORY_DIR.glob("*.yml")) for story in read_stories(path, DOMAIN)]
 
 pytestmark = pytest.mark.slow

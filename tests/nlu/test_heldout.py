@@ -2,7 +2,7 @@
 
 import pytest
 
-from partnerdesk.nlu_eval import evaluate, load_cases
+from partnerdesk.tools.nlu_eval import evaluate, load_cases
 
 pytestmark = pytest.mark.slow
 

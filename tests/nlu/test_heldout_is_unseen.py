@@ -4,8 +4,8 @@ import re
 
 import yaml
 
-from partnerdesk.nlu_eval import load_cases
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.tools.nlu_eval import load_cases
+from partnerdesk.core.paths import PROJECT_ROOT
 
 
 def _normalise(text: str) -> str:

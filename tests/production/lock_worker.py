@@ -22,7 +22,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 def make_store(store: str, port: int):
     """The atomic store or Rasa's stock Redis lock store on ``port``."""
     if store == "atomic":
-        from partnerdesk.lock_store import AtomicRedisLockStore
+        from partnerdesk.stores.lock_store import AtomicRedisLockStore
 
         return AtomicRedisLockStore(host="127.0.0.1", port=port, db=0)
     from rasa.core.lock_store import RedisLockStore

@@ -22,7 +22,7 @@ from typing import Dict, List, Optional
 
 import requests
 
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.paths import PROJECT_ROOT
 from tests.servers import free_port
 
 SCRIPT = PROJECT_ROOT / "scripts" / "production"

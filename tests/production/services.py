@@ -193,7 +193,7 @@ class DbLogin:
 
 
 LOCK_STORES = {
-    "atomic": "partnerdesk.lock_store.AtomicRedisLockStore",
+    "atomic": "partnerdesk.stores.lock_store.AtomicRedisLockStore",
     "stock": "redis",  # Rasa's own RedisLockStore, for comparison
 }
 
@@ -206,7 +206,7 @@ def write_profile_endpoints(path: Path, action_url: str, postgres: PostgresServe
         "action_endpoint:\n"
         f"  url: {action_url}\n"
         "tracker_store:\n"
-        "  type: partnerdesk.tracker_store.ResilientSQLTrackerStore\n"
+        "  type: partnerdesk.stores.tracker_store.ResilientSQLTrackerStore\n"
         "  dialect: postgresql\n"
         "  url: 127.0.0.1\n"
         f"  port: {postgres.port}\n"

@@ -15,8 +15,8 @@ import yaml
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import read_endpoint_config
 
-from partnerdesk.lock_store import AtomicRedisLockStore
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.stores.lock_store import AtomicRedisLockStore
+from partnerdesk.core.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -104,7 +104,7 @@ def test_stock_redis_lock_store_across_processes_for_the_record(redis_server, co
 
 HOLD_AND_DIE = """
 import asyncio, os, signal
-from partnerdesk.lock_store import AtomicRedisLockStore
+from partnerdesk.stores.lock_store import AtomicRedisLockStore
 
 async def main():
     store = AtomicRedisLockStore(host="127.0.0.1", port={port}, db=0)
@@ -169,7 +169,7 @@ async def test_redis_down_turns_go_on_locally_with_one_error(own_redis, conversa
     store = make_store(own_redis, socket_timeout=0.5)
     assert store.health() == {"status": "ok", "type": "redis"}
     own_redis.stop()
-    caplog.set_level(logging.INFO, logger="partnerdesk.lock_store")
+    caplog.set_level(logging.INFO, logger="partnerdesk.stores.lock_store")
     for _ in range(5):
         async with store.lock(conversation_id):
             pass
@@ -194,7 +194,7 @@ async def test_built_from_endpoints_yml_with_unquoted_env_vars(
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(
         "lock_store:\n"
-        "  type: partnerdesk.lock_store.AtomicRedisLockStore\n"
+        "  type: partnerdesk.stores.lock_store.AtomicRedisLockStore\n"
         "  url: ${PD_TEST_REDIS_HOST}\n"
         "  port: ${PD_TEST_REDIS_PORT}\n"
         "  db: 0\n"

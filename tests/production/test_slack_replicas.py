@@ -17,7 +17,7 @@ import pytest
 import redis
 import requests
 
-from partnerdesk.channels.slack_events import KEEP_S, REDIS_PREFIX
+from partnerdesk.stores.slack_deliveries import KEEP_S, REDIS_PREFIX
 from tests.channels.slack.fake_slack import FakeSlack, Post
 from tests.channels.slack.slack_requests import (
     SlackSender,

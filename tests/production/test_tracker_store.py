@@ -14,11 +14,11 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
-from partnerdesk.tracker_store import ResilientSQLTrackerStore
+from partnerdesk.stores.tracker_store import ResilientSQLTrackerStore
 from tests.production.services import PG_SUPERUSER, PG_SUPERUSER_PASSWORD, PostgresServer
 
 pytestmark = pytest.mark.slow
-LOGGER = "partnerdesk.tracker_store"
+LOGGER = "partnerdesk.stores.tracker_store"
 
 
 def postgres_store(server, login, **extra) -> ResilientSQLTrackerStore:
@@ -52,7 +52,7 @@ def test_built_by_rasa_from_endpoints_with_a_small_pre_pinged_pool(
     postgres, db_login, monkeypatch
 ):
     config = EndpointConfig(
-        type="partnerdesk.tracker_store.ResilientSQLTrackerStore", url="127.0.0.1",
+        type="partnerdesk.stores.tracker_store.ResilientSQLTrackerStore", url="127.0.0.1",
         dialect="postgresql", port=str(postgres.port), db=db_login.name,
         username=db_login.user, password=db_login.password,
     )

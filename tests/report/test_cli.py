@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.paths import PROJECT_ROOT
 
 CLI = str(PROJECT_ROOT / ".venv" / "bin" / "partnerdesk")
 

@@ -21,7 +21,10 @@ def user(text, intent, confidence=None, entities=None, timestamp=1.0):
         {"entity": k, "value": v} for k, v in (entities or {}).items()
     ]}
     if confidence is not None:
-        parse_data["response_selector"] = {"faq": {"response": {"confidence": confidence}}}
+        parse_data["response_selector"] = {"faq": {
+            "response": {"confidence": confidence},
+            "ranking": [{"intent_response_key": "faq/renew_competency", "confidence": confidence}],
+        }}
     return {"event": "user", "text": text, "timestamp": timestamp, "parse_data": parse_data}
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.paths import PROJECT_ROOT
 from tests import servers
 from tests.conftest import TEST_TODAY
 

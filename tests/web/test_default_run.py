@@ -8,7 +8,7 @@ import time
 import pytest
 import requests
 
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.paths import PROJECT_ROOT
 from tests import servers
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
@@ -113,3 +113,11 @@ def test_every_server_listens_on_loopback_only(runs):
     plain = runs[0]
     for name in ("RASA_PORT", "ACTIONS_PORT", "PARTNERDESK_WEB_PORT"):
         assert listening_addresses(plain[name]) == {"0100007F"}, name
+
+
+def test_start_up_prints_what_a_user_needs_and_no_library_noise(runs):
+    output = runs[0]["output"]
+    assert "Agents:" in output and "assistant token:" in output
+    noise = [line for line in output.splitlines()
+             if "Warning" in line or "tensorflow" in line or "declare_namespace" in line]
+    assert noise == []

@@ -3,7 +3,7 @@
 import pytest
 import requests
 
-from partnerdesk.paths import PROJECT_ROOT
+from partnerdesk.core.paths import PROJECT_ROOT
 from tests import servers
 from tests.channels.slack.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.channels.slack.slack_requests import SlackSender

@@ -13,7 +13,7 @@ from typing import Iterator, List
 import pytest
 import redis
 
-from partnerdesk.channels.slack_events import (
+from partnerdesk.stores.slack_deliveries import (
     RedisSeenDeliveries,
     SqliteSeenDeliveries,
     StoreUnavailable,

@@ -4,9 +4,10 @@ from http import HTTPStatus
 
 import pytest
 
-from partnerdesk.channels.slack import MAX_BUTTON_TITLE_CHARS, PartnerSlackInput, _button
-from partnerdesk.channels.slack_events import RedisSeenDeliveries
-from partnerdesk.channels.slack_text import MAX_SECTION_CHARS, from_slack_text, sections, to_mrkdwn
+from partnerdesk.channels.slack import PartnerSlackInput
+from partnerdesk.channels.slack.output import MAX_BUTTON_TITLE_CHARS, _button
+from partnerdesk.channels.slack.text import MAX_SECTION_CHARS, from_slack_text, sections, to_mrkdwn
+from partnerdesk.stores.slack_deliveries import RedisSeenDeliveries
 from tests.servers import free_port
 
 

@@ -1,0 +1,287 @@
+"""The Slack input channel: partners' questions in threads, each answered once.
+
+Registered in ``credentials.yml`` by class path; the routes stay under
+``/webhooks/slack/`` (channel name ``slack``). Built on Rasa's public ``InputChannel``
+and slack_sdk, not on Rasa's ``SlackInput``:
+
+- every request is checked against ``X-Slack-Signature`` (timestamps more than five
+  minutes off are refused) before anything else (:mod:`.requests`);
+- it answers direct messages and @mentions, and every message in the channel
+  ``SLACK_CHANNEL`` (a channel id) if set, always in a thread; each thread (per user)
+  is one conversation, with the conversation ids Rasa's ``SlackInput`` gave them;
+- bot messages, edits and every other message subtype are ignored;
+- a delivery is answered once: Slack's retries and the second event of a message
+  (mention plus channel message) are dropped by :mod:`partnerdesk.stores.slack_deliveries`;
+- Slack gets its 200 at once; Rasa answers in a background task, as one
+  ``chat.postMessage`` per answer (:mod:`.output`);
+- a click on one of its buttons is the button's value said in the thread;
+- ``SLACK_API_URL`` points the Web API client elsewhere (tests use a fake);
+- without a token and signing secret it stays off (503) instead of stopping Rasa:
+  ``credentials.yml`` quotes its ``${...}`` placeholders, so Rasa leaves them to this
+  channel, and the server starts without Slack variables;
+- ``/webhooks/slack/command`` is the reply assistant's slash command (:mod:`.command`),
+  answered in the HTTP response.
+
+Malformed but signed requests get a 4xx or are ignored with a 200, never a 500.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+from functools import partial
+from http import HTTPStatus
+from typing import Any, Awaitable, Callable, Coroutine, Dict, Optional, Sequence, Set, Text
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from slack_sdk.signature import SignatureVerifier
+
+from partnerdesk import rasa_patches
+from partnerdesk.channels.base import AppliesPatches
+from partnerdesk.channels.slack.command import answer_command
+from partnerdesk.channels.slack.output import DEFAULT_API_URL, SlackThreadOutput
+from partnerdesk.channels.slack.requests import (
+    RETRY_NUMBER_HEADER,
+    RETRY_REASON_HEADER,
+    IncomingMessage,
+    event_callback,
+    is_ignored_retry,
+    is_signed_by_slack,
+    json_object,
+    message_from_event,
+    message_from_interaction,
+)
+from partnerdesk.core.placeholders import resolve_placeholder
+from partnerdesk.stores.slack_deliveries import (
+    SeenDeliveries,
+    StoreUnavailable,
+    seen_deliveries_from_env,
+)
+
+logger = logging.getLogger(__name__)
+
+SLACK_CHANNEL_ENV = "SLACK_CHANNEL"
+SLACK_API_URL_ENV = "SLACK_API_URL"
+OFF_MESSAGE = "Slack is off on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET."
+FORM = "application/x-www-form-urlencoded"
+Handler = Callable[[UserMessage], Coroutine[Any, Any, None]]
+
+
+def _error(message: Text, status: HTTPStatus) -> HTTPResponse:
+    return response.json({"error": message}, status=status)
+
+
+def _media_type(request: Request) -> Text:
+    return (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+
+
+def _form(request: Request) -> Optional[Dict[Text, Text]]:
+    """The form fields (first value of each), or None if the body is not UTF-8.
+
+    Checked first because sanic logs a traceback when it cannot decode a form.
+    """
+    try:
+        request.body.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return {key: request.form.get(key) for key in request.form}
+
+
+def _logged(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Handler:
+    """``on_new_message`` logging its failure (it runs as a background task)."""
+
+    async def handle(message: UserMessage) -> None:
+        try:
+            await on_new_message(message)
+        except Exception:
+            logger.exception("Slack: answering conversation %s failed.", message.sender_id)
+
+    return handle
+
+
+class PartnerSlackInput(AppliesPatches, InputChannel):
+    """Slack's Events API, button clicks and the slash command, with checked requests."""
+
+    @classmethod
+    def name(cls) -> Text:
+        """``slack``: the routes are ``/webhooks/slack/webhook`` and ``…/command``."""
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "PartnerSlackInput":
+        """Token and signing secret from credentials; channel and API URL from the env.
+
+        Replaces :meth:`AppliesPatches.from_credentials` (whose ``InputChannel`` build
+        takes no settings), so it applies the Rasa server's patches itself, as that does.
+        """
+        rasa_patches.apply(rasa_patches.RASA_SERVER)
+        if not credentials:
+            cls.raise_missing_credentials_exception()
+        settings: Dict[Text, Any] = credentials or {}
+        token = resolve_placeholder(settings.get("slack_token"))
+        secret = resolve_placeholder(settings.get("slack_signing_secret"))
+        return cls(
+            slack_token=token,
+            slack_signing_secret=secret,
+            seen=seen_deliveries_from_env() if token and secret else None,
+            slack_channel=os.environ.get(SLACK_CHANNEL_ENV) or None,
+            proxy=settings.get("proxy"),
+            api_url=os.environ.get(SLACK_API_URL_ENV) or DEFAULT_API_URL,
+        )
+
+    def __init__(
+        self,
+        slack_token: Text,
+        slack_signing_secret: Text,
+        seen: Optional[SeenDeliveries],
+        slack_channel: Optional[Text] = None,
+        proxy: Optional[Text] = None,
+        api_url: Text = DEFAULT_API_URL,
+    ) -> None:
+        """A channel answering in threads; off without token, secret or delivery store.
+
+        Args:
+            slack_token: The bot token (``xoxb-…``); empty turns the channel off.
+            slack_signing_secret: The app's signing secret; empty turns the channel off.
+            seen: The store of answered deliveries; None turns the channel off.
+            slack_channel: The channel id where every message is answered.
+            proxy: An HTTP proxy for the Web API, if any.
+            api_url: The Slack Web API's base URL.
+        """
+        self.slack_token = slack_token
+        self.slack_signing_secret = slack_signing_secret
+        self.seen = seen
+        self.slack_channel = slack_channel
+        self.proxy = proxy
+        self.api_url = api_url
+        self.enabled = bool(slack_token and (slack_signing_secret or "").strip() and seen)
+        self.verifier = SignatureVerifier(slack_signing_secret) if self.enabled else None
+        self.answering: Set[asyncio.Task[None]] = set()  # kept until done, or asyncio may drop them
+        if not self.enabled:
+            logger.warning(OFF_MESSAGE)
+
+    def get_output_channel(
+        self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
+    ) -> OutputChannel:
+        """Posts to ``channel`` (else ``SLACK_CHANNEL``), in the thread ``thread_id``."""
+        return SlackThreadOutput(
+            self.slack_token, channel or self.slack_channel, thread_id, self.api_url, self.proxy
+        )
+
+    def _refusal(self, request: Request) -> Optional[HTTPResponse]:
+        """Why the request is not processed (Slack off, or a bad signature), or None."""
+        if not self.enabled or self.verifier is None:
+            return _error(OFF_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE)
+        if not is_signed_by_slack(self.verifier, request.body, request.headers):
+            return _error(
+                "The request is not signed with a valid X-Slack-Signature.",
+                HTTPStatus.UNAUTHORIZED,
+            )
+        return None
+
+    async def _claim(self, keys: Sequence[Text]) -> Optional[HTTPResponse]:
+        """None if the delivery is new, else the answer for Slack."""
+        if self.seen is None:
+            return _error(OFF_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE)
+        try:
+            if await self.seen.first_delivery(keys):
+                return None
+        except StoreUnavailable as error:
+            logger.error("Slack: cannot tell whether %s was answered: %s", keys, error)
+            return _error("Try again later.", HTTPStatus.SERVICE_UNAVAILABLE)
+        logger.info("Slack: %s was delivered before; not answering again.", keys)
+        return response.text("Already answered.", headers={"X-Slack-No-Retry": "1"})
+
+    def _answer(self, request: Request, message: IncomingMessage, handle: Handler) -> HTTPResponse:
+        """Answer ``message`` in a background task; Slack's 200 now."""
+        if is_ignored_retry(request.headers):
+            logger.warning(
+                "Slack: retry #%.10s of a delivery (%.40s) gets no answer.",
+                request.headers.get(RETRY_NUMBER_HEADER),
+                request.headers.get(RETRY_REASON_HEADER),
+            )
+            return response.text("", status=HTTPStatus.CREATED, headers={"X-Slack-No-Retry": "1"})
+        user_message = UserMessage(
+            message.text,
+            self.get_output_channel(message.channel, message.thread),
+            message.conversation_id,
+            input_channel=self.name(),
+            metadata={"out_channel": message.channel, "thread_id": message.thread},
+        )
+        task: asyncio.Task[None] = asyncio.create_task(handle(user_message))
+        self.answering.add(task)
+        task.add_done_callback(self.answering.discard)
+        return response.text("")
+
+    async def _on_event(self, request: Request, handle: Handler) -> HTTPResponse:
+        """An Events API request: the URL check, or a message to answer."""
+        body = json_object(request.body)
+        if body is None:
+            return _error("The body must be a JSON object.", HTTPStatus.BAD_REQUEST)
+        if body.get("type") == "url_verification":
+            return response.json({"challenge": body.get("challenge")})
+        if event_callback(body) is None:
+            return response.text("Not an event PartnerDesk answers.")
+        message = message_from_event(body, self.slack_channel)
+        if message is None:
+            return response.text("Not a message PartnerDesk answers.")
+        duplicate = await self._claim(message.delivery_keys)
+        return duplicate or self._answer(request, message, handle)
+
+    def _on_interaction(self, request: Request, handle: Handler) -> HTTPResponse:
+        """A click on one of PartnerDesk's buttons: its value is the user's message."""
+        form = _form(request)
+        payload = json_object(form.get("payload")) if form is not None else None
+        if payload is None:
+            return _error("The form field payload must be a JSON object.", HTTPStatus.BAD_REQUEST)
+        message = message_from_interaction(payload)
+        if message is None:
+            return response.text("Not an interaction PartnerDesk answers.")
+        return self._answer(request, message, handle)
+
+    async def _on_command(self, request: Request) -> HTTPResponse:
+        """The ``/faq`` slash command, answered in the response."""
+        if _media_type(request) != FORM:
+            return _error(
+                "Expected a form-encoded slash command.", HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+            )
+        form = _form(request)
+        if form is None:
+            return _error("The form body must be UTF-8.", HTTPStatus.BAD_REQUEST)
+        answer = await answer_command(form, getattr(request.app.ctx, "agent", None))
+        return response.json(answer, dumps=partial(json.dumps, ensure_ascii=False))
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """``/`` (health), ``/webhook`` (events, button clicks) and ``/command``, signed."""
+        slack = Blueprint("slack_webhook", __name__)
+        handle = _logged(on_new_message)
+
+        @slack.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.enabled else "off"})
+
+        @slack.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            refusal = self._refusal(request)
+            if refusal:
+                return refusal
+            media_type = _media_type(request)
+            if media_type == "application/json":
+                return await self._on_event(request, handle)
+            if media_type == FORM:
+                return self._on_interaction(request, handle)
+            return _error(
+                "Expected a JSON event or a form-encoded interaction.",
+                HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            )
+
+        @slack.route("/command", methods=["POST"])
+        async def command(request: Request) -> HTTPResponse:
+            return self._refusal(request) or await self._on_command(request)
+
+        return slack

@@ -1,0 +1,1 @@
+"""The Rasa server's dialogue pieces that are neither channels nor stores."""

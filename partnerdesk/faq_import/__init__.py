@@ -1,1 +1,0 @@
-"""Import the MPN benefits FAQ page into the knowledge file and Rasa responses."""

@@ -1,0 +1,1 @@
+"""Generators of data/: the FAQ knowledge file and responses, and the form rules."""

@@ -1,0 +1,82 @@
+"""The apology for failing custom actions, against a real hanging HTTP server."""
+
+import asyncio
+
+import pytest
+from aiohttp import web
+from rasa.core.actions.action import ActionExecutionRejection
+from rasa.core.channels.channel import CollectingOutputChannel
+from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import BotUttered, SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import EndpointConfig
+
+from partnerdesk.dialogue.remote_action import ApologeticRemoteAction
+from partnerdesk.core.paths import DOMAIN_PATH, PROJECT_ROOT
+
+DOMAIN = Domain.load(str(DOMAIN_PATH))
+
+
+async def _serve(handler):
+    app = web.Application()
+    app.router.add_post("/webhook", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    return runner, f"http://127.0.0.1:{port}/webhook"
+
+
+async def _run(url, language="en"):
+    tracker = DialogueStateTracker.from_events("p", [SlotSet("language", language)], slots=DOMAIN.slots)
+    action = ApologeticRemoteAction("action_answer_renewal", EndpointConfig(url))
+    return await action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(DOMAIN.responses),
+                            tracker, DOMAIN)
+
+
+@pytest.mark.parametrize("language, expected", [("en", "Sorry, I can't work out dates"), ("ko", "날짜 계산을 할 수 없어요")])
+async def test_hanging_action_server_gets_an_apology_after_the_timeout(monkeypatch, language, expected):
+    monkeypatch.setenv("PARTNERDESK_ACTION_TIMEOUT", "0.5")
+
+    async def hang(request):
+        await asyncio.sleep(30)
+
+    runner, url = await _serve(hang)
+    try:
+        started = asyncio.get_running_loop().time()
+        [event] = await _run(url, language)
+        assert asyncio.get_running_loop().time() - started < 5
+    finally:
+        await runner.cleanup()
+    assert isinstance(event, BotUttered) and expected in event.text
+
+
+async def test_unreachable_action_server_gets_an_apology():
+    [event] = await _run("http://127.0.0.1:9/webhook")
+    assert "Sorry" in event.text
+
+
+async def test_failing_action_gets_an_apology():
+    async def fail(request):
+        return web.Response(status=500, text="boom")
+
+    runner, url = await _serve(fail)
+    try:
+        [event] = await _run(url)
+    finally:
+        await runner.cleanup()
+    assert "Sorry" in event.text
+
+
+async def test_rejections_still_reach_the_form_logic():
+    async def reject(request):
+        return web.json_response({"action_name": "action_answer_renewal", "error": "no"}, status=400)
+
+    runner, url = await _serve(reject)
+    try:
+        with pytest.raises(ActionExecutionRejection):
+            await _run(url)
+    finally:
+        await runner.cleanup()

@@ -1,0 +1,199 @@
+"""How well the content-gap report groups questions that ask the same thing.
+
+The labelled set ``unanswered_groups.yml`` holds questions PartnerDesk cannot answer, each
+group one question reworded in English and in Korean. Every line is parsed by the trained
+model, turned into a gap message as the report does, and grouped; pairwise precision (of
+the pairs put in one group, how many are labelled one group) and recall (of the pairs
+labelled one group, how many were put in one) are measured on the pairs within English,
+within Korean, across the two languages, and on all pairs.
+
+Print the figures: ``.venv/bin/pytest -q -s tests/report/test_grouping_quality.py``.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from dataclasses import dataclass
+from itertools import combinations
+from pathlib import Path
+from typing import Any, Callable, Dict, Iterator, List, Sequence, Tuple
+
+import pytest
+import yaml
+
+from partnerdesk.report.gaps import GapMessage, gap_messages, user_turns
+from partnerdesk.report.grouping import group_near_duplicates
+
+LABELLED = Path(__file__).with_name("unanswered_groups.yml")
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ("en", "ko")
+BLOCKS = ("en", "ko", "cross", "all")
+# (precision, recall) at least: a little below what was measured when this was written
+# (en 0.97 0.71, ko 0.88 0.26, cross 1.00 0.08, all 0.95 0.26; the grouping reads the
+# text only, so a retrained model changes these only through the lines it lets through).
+# Recall is low by nature: rewordings that share no words ("코셀 레디" / "공동 판매") stay
+# apart, and nothing but shared product names ("MCP", "Azure") links the two languages.
+MINIMUM = {
+    "en": (0.90, 0.65),
+    "ko": (0.80, 0.20),
+    "cross": (0.80, 0.05),
+    "all": (0.85, 0.20),
+}
+
+
+@dataclass(frozen=True)
+class Question:
+    """One labelled line: its text, language and group."""
+
+    text: str
+    language: str
+    group: str
+
+
+def labelled() -> Dict[str, Dict[str, List[str]]]:
+    """The set as written: group id -> language -> lines."""
+    return yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["groups"]
+
+
+def questions(seed: int = 0) -> List[Question]:
+    """Every line, shuffled with ``seed``: partners' questions arrive interleaved."""
+    lines = [
+        Question(text, language, group)
+        for group, by_language in labelled().items()
+        for language in LANGUAGES
+        for text in by_language[language]
+    ]
+    random.Random(seed).shuffle(lines)
+    return lines
+
+
+def as_gaps(
+    lines: Sequence[Question], parse: Callable[[str], Dict[str, Any]]
+) -> Tuple[List[GapMessage], int]:
+    """Gap messages built as the report builds them, one conversation per line.
+
+    The threshold 1.0 keeps every line the FAQ selector answered, however confidently: the
+    set is about grouping, and a retrained model must not change which lines are measured.
+    A message's timestamp is its line's index in ``lines``.
+
+    Returns:
+        The messages, and how many of them are gaps at the report's own threshold.
+    """
+    events = [
+        (
+            f"partner-{i}",
+            {"event": "user", "text": q.text, "timestamp": float(i), "parse_data": parse(q.text)},
+        )
+        for i, q in enumerate(lines)
+    ]
+    turns = user_turns(events)
+    return gap_messages(turns, threshold=1.0), len(gap_messages(turns))
+
+
+def pairwise(lines: Sequence[Question], groups: Sequence[int]) -> Dict[str, Tuple[float, float]]:
+    """Pairwise (precision, recall) per block of pairs: en, ko, cross and all.
+
+    Args:
+        lines: The labelled questions.
+        groups: The group number given to each line.
+    """
+    counts = {block: [0, 0, 0] for block in BLOCKS}  # together and labelled, together, labelled
+    for a, b in combinations(range(len(lines)), 2):
+        first, second = lines[a].language, lines[b].language
+        block = first if first == second else "cross"
+        together, same = groups[a] == groups[b], lines[a].group == lines[b].group
+        for name in (block, "all"):
+            counts[name][0] += together and same
+            counts[name][1] += together
+            counts[name][2] += same
+    return {
+        block: (hits / together if together else 1.0, hits / same if same else 1.0)
+        for block, (hits, together, same) in counts.items()
+    }
+
+
+def grouped(gaps: Sequence[GapMessage]) -> Dict[int, int]:
+    """Line index (a message's timestamp) -> the number of its group."""
+    return {
+        int(m.timestamp): i for i, g in enumerate(group_near_duplicates(gaps)) for m in g.messages
+    }
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.lower()).strip()
+
+
+def _strings(node: Any) -> Iterator[str]:
+    if isinstance(node, str):
+        yield node
+    elif isinstance(node, dict):
+        for value in node.values():
+            yield from _strings(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _strings(value)
+
+
+def _known_lines() -> set:
+    """Every training example in data/nlu and every line of the held-out sets, normalised."""
+    known = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            known |= {
+                _normalise(line.strip()[2:])
+                for line in block.get("examples", "").splitlines()
+                if line.strip().startswith("- ")
+            }
+    for path in (ROOT / "tests" / "nlu").glob("heldout*.yml"):
+        known |= {_normalise(s) for s in _strings(yaml.safe_load(path.read_text("utf-8")))}
+    return known
+
+
+def test_the_set_mixes_both_languages_in_every_group():
+    groups = labelled()
+    assert 12 <= len(groups) <= 15
+    for group, by_language in groups.items():
+        for language in LANGUAGES:
+            assert 4 <= len(by_language[language]) <= 8, (group, language)
+    texts = [q.text for q in questions()]
+    assert len(set(map(_normalise, texts))) == len(texts), "a line is repeated"
+
+
+def test_no_line_is_a_training_or_heldout_example():
+    known = _known_lines()
+    assert [q.text for q in questions() if _normalise(q.text) in known] == []
+
+
+def test_the_measure_on_a_small_case():
+    lines = [
+        Question("a", "en", "x"),
+        Question("b", "en", "x"),
+        Question("c", "ko", "x"),
+        Question("d", "ko", "y"),
+    ]
+    scores = pairwise(lines, [0, 0, 1, 1])
+    assert scores["en"] == (1.0, 1.0)
+    assert scores["ko"] == (0.0, 1.0)  # c and d put together, labelled apart; no ko pair labelled
+    assert scores["cross"] == (1.0, 0.0)  # no cross pair put together; a-c, b-c labelled
+    assert scores["all"] == (0.5, 1 / 3)
+
+
+@pytest.mark.slow
+def test_grouping_quality_per_language(parse):
+    lines = questions()
+    gaps, real_gaps = as_gaps(lines, parse)
+    assert len(gaps) >= 0.95 * len(lines), "the model sends many lines to other intents"
+    group_of = grouped(gaps)
+    measured = [lines[i] for i in sorted(group_of)]
+    scores = pairwise(measured, [group_of[i] for i in sorted(group_of)])
+    print(
+        f"\n{len(measured)} of {len(lines)} questions grouped ({real_gaps} are gaps at the "
+        f"report's threshold), {len(labelled())} labelled groups"
+    )
+    for block in BLOCKS:
+        precision, recall = scores[block]
+        print(f"  {block:5}  precision {precision:.2f}  recall {recall:.2f}")
+    for block, (precision, recall) in MINIMUM.items():
+        assert scores[block][0] >= precision, (block, scores[block])
+        assert scores[block][1] >= recall, (block, scores[block])
