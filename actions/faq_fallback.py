@@ -38,7 +38,10 @@ class ActionFaqFallback(Action):
         language = tracker.get_slot("language") or "en"
         knowledge = load_knowledge()
         buttons = [
-            {"title": knowledge.by_id(faq_id).title.get(language), "payload": f"/{answer_key(faq_id)}"}
+            {
+                "title": knowledge.by_id(faq_id).title.get(language),
+                "payload": f"/{answer_key(faq_id)}",
+            }
             for faq_id in faq_ids
         ]
         dispatcher.utter_message(response="utter_did_you_mean", buttons=buttons)

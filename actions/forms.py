@@ -23,8 +23,19 @@ from partnerdesk.core.rules import DateParseError, ImpossibleDateError
 
 # Messages with these intents are interruptions, never answers to a form's question.
 INTERRUPTING_INTENTS = frozenset(
-    {"faq", "stop", "greet", "goodbye", "thank", "bot_challenge", "human_handoff"}
+    {
+        "faq",
+        "stop",
+        "greet",
+        "goodbye",
+        "thank",
+        "bot_challenge",
+        "human_handoff",
+        "feedback",
+        "not_helpful",
+    }
 )
+
 
 def _latest_text(tracker: Tracker) -> str:
     text = tracker.latest_message.get("text") or ""
@@ -161,7 +172,10 @@ class ValidateTokenForm(DateFormValidation):
         return "validate_token_form"
 
     async def required_slots(
-        self, domain_slots: List[Text], dispatcher: CollectingDispatcher, tracker: Tracker,
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
         domain: DomainDict,
     ) -> List[Text]:
         """An uncovered problem needs nothing more: the answer is the same for every date."""

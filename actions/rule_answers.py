@@ -32,9 +32,7 @@ from partnerdesk.core.rules import (
 
 def dispatch_result(dispatcher: CollectingDispatcher, result: RuleResult, language: str) -> None:
     """Send the response that explains ``result``."""
-    dispatcher.utter_message(
-        response=response_name(result), **response_variables(result, language)
-    )
+    dispatcher.utter_message(response=response_name(result), **response_variables(result, language))
 
 
 class RuleAnswerAction(Action, metaclass=abc.ABCMeta):

@@ -16,7 +16,10 @@ from typing import List, Optional
 COMMANDS = {
     "suggest": ("partnerdesk.assist.cli", "ranked draft replies to a partner's message"),
     "gaps": ("partnerdesk.report.cli", "content-gap report from the tracker store"),
-    "prune": ("partnerdesk.tools.retention", "delete conversations older than the retention period"),
+    "prune": (
+        "partnerdesk.tools.retention",
+        "delete conversations older than the retention period",
+    ),
 }
 
 

@@ -12,8 +12,8 @@ import yaml
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+from partnerdesk.core.paths import DOMAIN_PATH
 from partnerdesk.tools.model_build import ensure_model
-from partnerdesk.core.paths import DOMAIN_PATH, PROJECT_ROOT
 from tests import servers
 
 # Rule answers in the suite are computed as of this date (the acceptance date).

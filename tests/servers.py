@@ -13,8 +13,8 @@ from typing import Dict, List, Optional
 
 import requests
 
-from partnerdesk.tools.credentials import write_active_credentials
 from partnerdesk.core.paths import PROJECT_ROOT
+from partnerdesk.tools.credentials import write_active_credentials
 
 VENV_BIN = PROJECT_ROOT / ".venv" / "bin"
 START_TIMEOUT_S = 90
@@ -57,7 +57,11 @@ class ServerProcess:
         env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", **self.env}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                self.args, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                self.args,
+                cwd=PROJECT_ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         wait_until_up(self.health_url, self.process, self.log)
@@ -85,19 +89,36 @@ def action_server(log_dir: Path, extra_env: Optional[Dict[str, str]] = None) -> 
     )
 
 
-def rasa_server(model: Path, endpoints: Path, log_dir: Path, credentials: Optional[Path] = None,
-                extra_env: Optional[Dict[str, str]] = None,
-                extra_args: Optional[List[str]] = None) -> ServerProcess:
+def rasa_server(
+    model: Path,
+    endpoints: Path,
+    log_dir: Path,
+    credentials: Optional[Path] = None,
+    extra_env: Optional[Dict[str, str]] = None,
+    extra_args: Optional[List[str]] = None,
+) -> ServerProcess:
     """The Rasa server with the HTTP API on a free loopback port (``extra_args``: e.g. --cors)."""
     port = free_port()
     if credentials is None:
-        credentials = write_active_credentials(log_dir / "credentials.yml", env={
-            **os.environ, **(extra_env or {})})
+        credentials = write_active_credentials(
+            log_dir / "credentials.yml", env={**os.environ, **(extra_env or {})}
+        )
     return ServerProcess(
         args=[
-            str(VENV_BIN / "rasa"), "run", "--enable-api", "-i", "127.0.0.1", "-p", str(port),
-            "-m", str(model), "--endpoints", str(endpoints),
-            "--credentials", str(credentials), *(extra_args or []),
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--enable-api",
+            "-i",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-m",
+            str(model),
+            "--endpoints",
+            str(endpoints),
+            "--credentials",
+            str(credentials),
+            *(extra_args or []),
         ],
         health_url=f"http://127.0.0.1:{port}/",
         log=log_dir / "rasa.log",
@@ -114,14 +135,19 @@ def write_endpoints(path: Path, action_url: Optional[str], sqlite_db: Optional[P
     if action_url:
         lines += ["action_endpoint:", f'  url: "{action_url}"']
     if sqlite_db:
-        lines += ["tracker_store:", "  type: partnerdesk.stores.tracker_store.ResilientSQLTrackerStore",
-                  "  dialect: sqlite", f"  db: {sqlite_db}"]
+        lines += [
+            "tracker_store:",
+            "  type: partnerdesk.stores.tracker_store.ResilientSQLTrackerStore",
+            "  dialect: sqlite",
+            f"  db: {sqlite_db}",
+        ]
     path.write_text("\n".join(lines) + "\n")
     return path
 
 
-def stored_user_events(rasa_url: str, conversation_id: str, expect: Optional[int] = None,
-                       timeout_s: float = 10) -> List[dict]:
+def stored_user_events(
+    rasa_url: str, conversation_id: str, expect: Optional[int] = None, timeout_s: float = 10
+) -> List[dict]:
     """The user events stored for a conversation (through Rasa's HTTP API).
 
     With ``expect``, waits (bounded) until that many are stored: channels that push

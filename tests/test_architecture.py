@@ -29,8 +29,20 @@ ENTRY_POINTS = (
     "actions",
 )
 # What the core must never import: Rasa, its servers and its heavy libraries.
-NOT_IN_CORE = ("rasa", "rasa_sdk", "sanic", "sanic_cors", "tensorflow", "socketio", "engineio",
-               "sqlalchemy", "sklearn", "slack_sdk", "aiohttp", "requests")
+NOT_IN_CORE = (
+    "rasa",
+    "rasa_sdk",
+    "sanic",
+    "sanic_cors",
+    "tensorflow",
+    "socketio",
+    "engineio",
+    "sqlalchemy",
+    "sklearn",
+    "slack_sdk",
+    "aiohttp",
+    "requests",
+)
 
 
 def _module_name(path: Path) -> str:
@@ -72,7 +84,9 @@ def _layer(name: str) -> str:
 
 
 def test_every_module_belongs_to_a_layer():
-    assert [name for name, _ in _modules() if _layer(name) == "outside" and name != "partnerdesk"] == []
+    assert [
+        name for name, _ in _modules() if _layer(name) == "outside" and name != "partnerdesk"
+    ] == []
 
 
 def violations():
@@ -81,8 +95,10 @@ def violations():
         layer = _layer(name)
         for imported in _imports(name, path):
             target = _layer(imported)
-            if layer == "core" and (target != "core" and _within(imported, ("partnerdesk", "actions"))
-                                    or _within(imported, NOT_IN_CORE)):
+            if layer == "core" and (
+                (target != "core" and _within(imported, ("partnerdesk", "actions")))
+                or _within(imported, NOT_IN_CORE)
+            ):
                 found.append(f"{name} (core) imports {imported}")
             elif layer == "adapter" and target == "entry point":
                 found.append(f"{name} (adapter) imports the entry point {imported}")
@@ -101,14 +117,26 @@ def test_dependencies_point_from_entry_points_to_adapters_to_the_core():
     ("module", "source", "expected"),
     [
         ("partnerdesk.core.x", "import rasa.core", "partnerdesk.core.x (core) imports rasa.core"),
-        ("partnerdesk.core.x", "def f():\n    from sanic import response",
-         "partnerdesk.core.x (core) imports sanic"),
-        ("partnerdesk.core.x", "from partnerdesk.stores import tracker_db",
-         "partnerdesk.core.x (core) imports partnerdesk.stores"),
-        ("partnerdesk.stores.x", "from partnerdesk.channels.rest import X",
-         "partnerdesk.stores.x (adapter) imports the entry point partnerdesk.channels.rest"),
-        ("actions.x", "from partnerdesk.channels import rest",
-         "actions.x (entry point) imports another entry point, partnerdesk.channels"),
+        (
+            "partnerdesk.core.x",
+            "def f():\n    from sanic import response",
+            "partnerdesk.core.x (core) imports sanic",
+        ),
+        (
+            "partnerdesk.core.x",
+            "from partnerdesk.stores import tracker_db",
+            "partnerdesk.core.x (core) imports partnerdesk.stores",
+        ),
+        (
+            "partnerdesk.stores.x",
+            "from partnerdesk.channels.rest import X",
+            "partnerdesk.stores.x (adapter) imports the entry point partnerdesk.channels.rest",
+        ),
+        (
+            "actions.x",
+            "from partnerdesk.channels import rest",
+            "actions.x (entry point) imports another entry point, partnerdesk.channels",
+        ),
     ],
 )
 def test_the_check_notices_a_wrong_import(monkeypatch, tmp_path, module, source, expected):

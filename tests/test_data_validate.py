@@ -13,7 +13,10 @@ pytestmark = pytest.mark.slow
 def test_rasa_data_validate_is_clean():
     result = subprocess.run(
         [str(PROJECT_ROOT / ".venv" / "bin" / "rasa"), "data", "validate", "--fail-on-warning"],
-        cwd=PROJECT_ROOT, env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
-        capture_output=True, text=True, timeout=600,
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]

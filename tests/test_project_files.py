@@ -12,8 +12,13 @@ def test_default_tracker_store_is_sqlite_in_a_folder_every_clone_has():
     assert store["type"] == "partnerdesk.stores.tracker_store.ResilientSQLTrackerStore"
     assert store["dialect"] == "sqlite"
     folder = (PROJECT_ROOT / store["db"]).parent
-    tracked = subprocess.run(["git", "ls-files", str(folder)], cwd=PROJECT_ROOT,
-                             capture_output=True, text=True, check=True).stdout
+    tracked = subprocess.run(
+        ["git", "ls-files", str(folder)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert tracked.strip(), f"{folder} is not in git, so a fresh clone lacks it"
 
 

@@ -78,8 +78,12 @@ def test_nothing_is_patched_on_import():
         "print(a.RemoteAction is original)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
-        timeout=180, env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "True"
@@ -150,8 +154,12 @@ def test_both_servers_mask_their_logs_once_started(start):
         "print(stream.getvalue().strip())\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
-        timeout=120, env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "reach me at [email]"
@@ -169,8 +177,12 @@ def test_rasa_structlog_debug_lines_with_user_text_are_masked():
         "    parse_data_text='key ABCDE-12345-FGHIJ-67890-KLMNO, mail kim@contoso.com')\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True,
-        timeout=120, env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"RASA_TELEMETRY_ENABLED": "false", "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "processor.message.parse" in result.stdout

@@ -27,16 +27,24 @@ _DATE_OPTIONS = ("purchase_date", "anniversary_date", "activation_date")
 
 def register(subparsers: Any) -> None:
     """Add the ``suggest`` subcommand."""
-    parser = subparsers.add_parser("suggest", help="ranked draft replies to a partner's message",
-                                   description="Ranked draft replies to a partner's message.")
+    parser = subparsers.add_parser(
+        "suggest",
+        help="ranked draft replies to a partner's message",
+        description="Ranked draft replies to a partner's message.",
+    )
     parser.add_argument("text", help="the partner's message, in English or Korean")
     parser.add_argument("--top", type=int, default=3, help="how many drafts (1-10, default 3)")
-    parser.add_argument("--url", default=DEFAULT_URL,
-                        help=f"the Rasa server (default {DEFAULT_URL})")
+    parser.add_argument(
+        "--url", default=DEFAULT_URL, help=f"the Rasa server (default {DEFAULT_URL})"
+    )
     parser.add_argument("--json", action="store_true", help="print the server's JSON as is")
     for field in _DATE_OPTIONS:
-        parser.add_argument("--" + field.replace("_", "-"), dest=field, metavar="YYYY-MM-DD",
-                            help=f"the partner's {field.split('_')[0]} date")
+        parser.add_argument(
+            "--" + field.replace("_", "-"),
+            dest=field,
+            metavar="YYYY-MM-DD",
+            help=f"the partner's {field.split('_')[0]} date",
+        )
     parser.set_defaults(func=run)
 
 
@@ -51,12 +59,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         reply = requests.post(url, json=body, headers=headers, timeout=TIMEOUT_S)
     except requests.RequestException as error:
-        print(f"error: cannot reach the PartnerDesk server at {args.url} ({type(error).__name__})."
-              " Is it running? Start it with scripts/run, or pass --url.", file=sys.stderr)
+        print(
+            f"error: cannot reach the PartnerDesk server at {args.url} ({type(error).__name__})."
+            " Is it running? Start it with scripts/run, or pass --url.",
+            file=sys.stderr,
+        )
         return 1
     if not reply.ok:
-        print(f"error: the server refused the request ({reply.status_code}): "
-              f"{_error_text(reply)}", file=sys.stderr)
+        print(
+            f"error: the server refused the request ({reply.status_code}): {_error_text(reply)}",
+            file=sys.stderr,
+        )
         if reply.status_code == 401:
             print(f"hint: export {TOKEN_ENV} with the server's token.", file=sys.stderr)
         return 1
@@ -77,12 +90,17 @@ def format_drafts(data: Dict[str, Any]) -> str:
     language = data["language"]
     lines = [f"Partner's language: {language}"]
     if data["fallback"]:
-        lines.append("No draft clears the answer threshold: these are low-confidence guesses."
-                     " Check before sending, or answer by hand.")
+        lines.append(
+            "No draft clears the answer threshold: these are low-confidence guesses."
+            " Check before sending, or answer by hand."
+        )
     rule = data.get("rule_result")
     if rule:
-        lines += ["", f"Rule {rule['rule']} → {rule['status']} (FAQ {rule['faq_id']})",
-                  *_indent(rule["explanation"])]
+        lines += [
+            "",
+            f"Rule {rule['rule']} → {rule['status']} (FAQ {rule['faq_id']})",
+            *_indent(rule["explanation"]),
+        ]
     for rank, item in enumerate(data["suggestions"], 1):
         flag = "  [low confidence]" if item["low_confidence"] else ""
         heading = f"{rank}. {item['confidence']:.2f}  {item['title']}  ({item['faq_id']}){flag}"
@@ -91,8 +109,12 @@ def format_drafts(data: Dict[str, Any]) -> str:
         if language == "en":
             lines += _indent(item["reply"])
         else:
-            lines += [f"   [{language}]", *_indent(item["reply"]), "   [en]",
-                      *_indent(item["reply_en"])]
+            lines += [
+                f"   [{language}]",
+                *_indent(item["reply"]),
+                "   [en]",
+                *_indent(item["reply_en"]),
+            ]
     return "\n".join(lines)
 
 

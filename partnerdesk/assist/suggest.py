@@ -14,6 +14,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, List, Optional, Tuple
 
+from partnerdesk.assist.models import (
+    Citation,
+    RuleOutcome,
+    Suggestion,
+    SuggestRequest,
+    SuggestResponse,
+)
+from partnerdesk.assist.responses import Responses, render
 from partnerdesk.core import clock
 from partnerdesk.core.knowledge import load_knowledge
 from partnerdesk.core.language import detect_language
@@ -27,14 +35,6 @@ from partnerdesk.core.ranking import (
 from partnerdesk.core.rule_replies import response_name, response_variables
 from partnerdesk.core.rule_routing import ROUTE_BY_RULE, GivenDateError, apply_rule, choose_rule
 from partnerdesk.core.rules import Rule, RuleResult
-from partnerdesk.assist.models import (
-    Citation,
-    RuleOutcome,
-    Suggestion,
-    SuggestRequest,
-    SuggestResponse,
-)
-from partnerdesk.assist.responses import Responses, render
 
 _FALLBACK_COMPONENT = "AnswerAwareFallbackClassifier"
 
@@ -85,16 +85,22 @@ async def suggest(
     fallback = intent in CAUGHT_INTENTS or not thresholds.cleared([c for _, c in ranking])
     responses = agent.domain.responses
     suggestions = [
-        _suggestion(faq_id, confidence, language, responses,
-                    fallback or confidence < thresholds.answer_threshold)
+        _suggestion(
+            faq_id,
+            confidence,
+            language,
+            responses,
+            fallback or confidence < thresholds.answer_threshold,
+        )
         for faq_id, confidence in ranking[: request.top]
     ]
     faq_ids = [faq_id for faq_id, _ in ranking]
     rule = None if intent in CAUGHT_INTENTS else choose_rule(intent, faq_ids)
     result = _apply(rule, request, faq_ids, today) if rule is not None else None
     rule_result = _outcome(result, language, responses) if result else None
-    return SuggestResponse(language=language, suggestions=suggestions,
-                           rule_result=rule_result, fallback=fallback)
+    return SuggestResponse(
+        language=language, suggestions=suggestions, rule_result=rule_result, fallback=fallback
+    )
 
 
 def _faq_ranking(parsed: Any) -> List[Tuple[str, float]]:
@@ -103,8 +109,9 @@ def _faq_ranking(parsed: Any) -> List[Tuple[str, float]]:
     return [(a.faq_id, a.confidence) for a in faq_ranking(parsed) if a.faq_id in known]
 
 
-def _suggestion(faq_id: str, confidence: float, language: str, responses: Responses,
-                low_confidence: bool) -> Suggestion:
+def _suggestion(
+    faq_id: str, confidence: float, language: str, responses: Responses, low_confidence: bool
+) -> Suggestion:
     entry = load_knowledge().by_id(faq_id)
     name = f"utter_{answer_key(faq_id)}"
     return Suggestion(
@@ -118,8 +125,9 @@ def _suggestion(faq_id: str, confidence: float, language: str, responses: Respon
     )
 
 
-def _apply(rule: Rule, request: SuggestRequest, faq_ids: List[str],
-           today: Optional[date]) -> Optional[RuleResult]:
+def _apply(
+    rule: Rule, request: SuggestRequest, faq_ids: List[str], today: Optional[date]
+) -> Optional[RuleResult]:
     try:
         day = today or clock.today()
     except ValueError as error:

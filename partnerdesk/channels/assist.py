@@ -19,7 +19,7 @@ import hmac
 import json
 import os
 from functools import partial
-from typing import Any, Awaitable, Callable, Dict, Mapping, Optional, Text
+from typing import Any, Awaitable, Callable, Mapping, Optional, Text
 
 from pydantic import ValidationError
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -27,10 +27,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from partnerdesk.channels.base import AppliesPatches
-
 from partnerdesk.assist.models import SuggestRequest, validation_message
 from partnerdesk.assist.suggest import AssistRequestError, AssistUnavailable, suggest
+from partnerdesk.channels.base import AppliesPatches
 
 TOKEN_ENV = "PARTNERDESK_ASSIST_TOKEN"
 DEV_ENV = "PARTNERDESK_DEV"
@@ -54,7 +53,7 @@ def authorisation_error(header: Optional[str], env: Mapping[str, str]) -> Option
     if not header or not header.lower().startswith(_BEARER):
         return "Send the token as 'Authorization: Bearer <token>'."
     try:  # sanic keeps header bytes that are not UTF-8 as surrogate escapes
-        given = header[len(_BEARER):].strip().encode("utf-8", "surrogateescape")
+        given = header[len(_BEARER) :].strip().encode("utf-8", "surrogateescape")
     except UnicodeEncodeError:
         return "The token is wrong."
     if not hmac.compare_digest(given, token.encode("utf-8")):

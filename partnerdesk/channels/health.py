@@ -42,8 +42,12 @@ def model_health(agent: Any) -> Report:
     """Whether a model is loaded, and which."""
     if agent is None or not agent.is_ready():
         return {"status": "degraded", "loaded": False}
-    return {"status": "ok", "loaded": True, "id": agent.model_id,
-            "name": agent.processor.model_filename}
+    return {
+        "status": "ok",
+        "loaded": True,
+        "id": agent.model_id,
+        "name": agent.processor.model_filename,
+    }
 
 
 async def action_server_health(endpoint: Any) -> Report:

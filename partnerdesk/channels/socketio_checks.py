@@ -21,11 +21,17 @@ from partnerdesk.channels.rest import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
 
 # engine.io packets a polling client may send (others make python-engineio close the session).
 _CLIENT_EIO_PACKETS = {
-    engineio.packet.CLOSE, engineio.packet.PONG, engineio.packet.MESSAGE, engineio.packet.UPGRADE,
+    engineio.packet.CLOSE,
+    engineio.packet.PONG,
+    engineio.packet.MESSAGE,
+    engineio.packet.UPGRADE,
 }
 # socket.io packets PartnerDesk takes: text only, no binary events.
 _CLIENT_SIO_PACKETS = {
-    socketio.packet.CONNECT, socketio.packet.DISCONNECT, socketio.packet.EVENT, socketio.packet.ACK,
+    socketio.packet.CONNECT,
+    socketio.packet.DISCONNECT,
+    socketio.packet.EVENT,
+    socketio.packet.ACK,
 }
 # What a parser may raise on input it cannot read (RecursionError: deeply nested JSON).
 _UNREADABLE = (ValueError, LookupError, TypeError, RecursionError)

@@ -18,6 +18,7 @@ from partnerdesk.core.paths import PROJECT_ROOT
 
 KNOWLEDGE_PATH = PROJECT_ROOT / "data" / "knowledge" / "faq.yml"
 
+
 class Bilingual(BaseModel):
     """One text in English and Korean."""
 

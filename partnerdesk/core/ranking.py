@@ -81,8 +81,10 @@ class AnswerThresholds:
     answer_ambiguity_threshold: float
 
     def problem(self, confidences: Sequence[float]) -> str | None:
-        """Why the best answer can't be given (``no_answer``, ``low_answer_confidence``,
-        ``ambiguous_answer``), or None when it clears both thresholds."""
+        """Why the best answer can't be given, or None when it clears both thresholds.
+
+        The reasons: ``no_answer``, ``low_answer_confidence``, ``ambiguous_answer``.
+        """
         if not confidences:
             return "no_answer"
         top = confidences[0]

@@ -15,8 +15,8 @@ from typing import List, Optional
 
 import yaml
 
-from partnerdesk.generate.generate import ImportPaths, render_outputs, stale_files, write_outputs
 from partnerdesk.core.paths import PROJECT_ROOT
+from partnerdesk.generate.generate import ImportPaths, render_outputs, stale_files, write_outputs
 
 
 def main(argv: Optional[List[str]] = None) -> int:

@@ -16,8 +16,8 @@ from typing import Dict, List, Optional
 import yaml
 from pydantic import BaseModel, root_validator
 
-from partnerdesk.generate.parser import RawFaq, RawSection
 from partnerdesk.core.knowledge import Bilingual
+from partnerdesk.generate.parser import RawFaq, RawSection
 
 LINK_TARGET = re.compile(r"(\]\([^)]*\))")
 RUN_ON_SENTENCE = re.compile(r"(?<=[a-z0-9][.!?])(?=[A-Z])")  # "2021.You" -> "2021. You"

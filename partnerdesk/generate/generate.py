@@ -15,8 +15,8 @@ import yaml
 from partnerdesk.assist.responses import ASSIST_CHANNEL
 from partnerdesk.core.dates.writing import DateStyle, format_date
 from partnerdesk.core.knowledge import Bilingual, FaqEntry, Knowledge, Link, Section, Source
-from partnerdesk.generate.form_rules import FORM_RULES_HEADER, form_rules_data
 from partnerdesk.generate.corrections import Reviewed, correct_faq, load_reviewed
+from partnerdesk.generate.form_rules import FORM_RULES_HEADER, form_rules_data
 from partnerdesk.generate.parser import LANGUAGES, parse_page
 
 DOCSET = "partner-center"
@@ -152,7 +152,9 @@ def build_knowledge(paths: ImportPaths, reviewed: Reviewed) -> Knowledge:
             )
         )
     citation = {
-        lang: reviewed.source.citation.get(lang).format(date=format_date(page.date, lang, DateStyle.CITATION))
+        lang: reviewed.source.citation.get(lang).format(
+            date=format_date(page.date, lang, DateStyle.CITATION)
+        )
         for lang in LANGUAGES
     }
     source = Source(
@@ -196,8 +198,9 @@ def feedback_buttons(faq_id: str, reviewed: Reviewed) -> List[Dict[str, str]]:
         {
             "title": button.title,
             "payload": f"/{FEEDBACK_INTENT}"
-            + escape_braces(json.dumps({"helpful": button.helpful, "feedback_faq": faq_id},
-                                       ensure_ascii=False)),
+            + escape_braces(
+                json.dumps({"helpful": button.helpful, "feedback_faq": faq_id}, ensure_ascii=False)
+            ),
         }
         for button in reviewed.feedback.buttons
     ]

@@ -30,9 +30,7 @@ FALLBACK_REASON = "fallback_reason"
 _WORD_CHARACTER = re.compile(r"\w")
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class AnswerAwareFallbackClassifier(FallbackClassifier):
     """``FallbackClassifier`` that also checks the chosen FAQ answer."""
 

@@ -21,9 +21,7 @@ from partnerdesk.nlu.stateless import StatelessComponent
 _PAYLOAD = re.compile(rf"^/{RETRIEVAL_INTENT}/(?P<key>[a-z0-9_]+)$")
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class FaqPayloadResolver(StatelessComponent):
     """Maps ``/faq/<id>`` payloads to the ``faq`` intent and that answer."""
 

@@ -22,9 +22,7 @@ from partnerdesk.nlu.stateless import StatelessComponent
 LANGUAGE_ENTITY = "language"
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class LanguageDetector(StatelessComponent, EntityExtractorMixin):
     """Emits a ``language`` entity spanning the message it classifies."""
 

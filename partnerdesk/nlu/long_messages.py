@@ -39,8 +39,9 @@ FAQ_ANSWERS = "faq_answers"
 MULTI_INTENT = "faq_multi"
 RETRIEVAL_INTENT = "faq"
 
-# Where a sentence ends: . ? ! … (also 。 ？ ！) followed by a space, or a line break.
-_PUNCTUATION_END = re.compile(r"(?<=[.?!…。？！])[\"')\]]*\s+")
+# Where a sentence ends: . ? ! … (also 。 ？ ！), maybe a closing quote or bracket, then
+# a space; or a line break.
+_PUNCTUATION_END = re.compile(r"(?:(?<=[.?!…。？！])|(?<=[.?!…。？！][\"'”’)\]]))\s+")
 _LINE_BREAK = re.compile(r"\s*[\r\n]+\s*")
 # English abbreviations whose full stop does not end a sentence ("MAP vs. LAP").
 _ABBREVIATION = re.compile(
@@ -213,16 +214,24 @@ def choose(whole: Scored, sentences: Sequence[Scored], whole_clear: Thresholds,
 
 
 @DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
 )
 class SentenceSegmenter(GraphComponent):
     """Marks the sentences of a multi-sentence message for the linear classifiers."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """``max_segments``: at most this many sentences are ranked (bounds the cost)."""
+        return {"max_segments": 8}
+
+    def __init__(self, config: Dict[Text, Any]) -> None:
+        self._max_segments = int(config["max_segments"])
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                execution_context: ExecutionContext) -> "SentenceSegmenter":
         """Creates the segmenter."""
-        return cls()
+        return cls({**cls.get_default_config(), **config})
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training examples are not segmented."""
@@ -231,10 +240,33 @@ class SentenceSegmenter(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets ``segments`` (not in the output) on messages of two or more sentences."""
         for message in messages:
-            sentences = split_sentences(message.get(TEXT) or "")
-            if len(sentences) >= 2:
+            sentences = segments(message.get(TEXT) or "", self._max_segments)
+            if sentences:
                 message.set(SEGMENTS, sentences)
         return messages
+
+
+def segments(text: str, max_segments: int) -> List[str]:
+    """The sentences to rank for a message: none for a single sentence.
+
+    A message of more than ``max_segments`` sentences (a pasted e-mail thread,
+    a signature block) keeps its questions first, then its other sentences, up
+    to ``max_segments``, in message order.
+
+    Args:
+        text: The user's message.
+        max_segments: At most this many sentences.
+
+    Returns:
+        ``[]`` for a message of fewer than two sentences, else its sentences.
+    """
+    sentences = split_sentences(text)
+    if len(sentences) < 2:
+        return []
+    if len(sentences) <= max_segments:
+        return sentences
+    ranked = sorted(range(len(sentences)), key=lambda i: (not is_question(sentences[i]), i))
+    return [sentences[i] for i in sorted(ranked[:max_segments])]
 
 
 @DefaultV1Recipe.register(
@@ -256,10 +288,10 @@ class LongMessageResolver(GraphComponent):
             "ambiguity_threshold": 0.02,
             "answer_threshold": 0.25,
             "answer_ambiguity_threshold": 0.05,
-            "sentence_threshold": 0.5,
-            "sentence_ambiguity_threshold": 0.2,
-            "sentence_answer_threshold": 0.5,
-            "sentence_answer_ambiguity_threshold": 0.2,
+            "sentence_threshold": 0.6,
+            "sentence_ambiguity_threshold": 0.3,
+            "sentence_answer_threshold": 0.6,
+            "sentence_answer_ambiguity_threshold": 0.3,
             "faq_sentence_threshold": 0.3,
             "faq_sentence_ambiguity_threshold": -1.0,
             "faq_sentence_answer_threshold": 0.5,
@@ -301,7 +333,7 @@ class LongMessageResolver(GraphComponent):
                             self._bounds[""], self._bounds["sentence_"],
                             self._bounds["faq_sentence_"], self._config["rescore_intents"])
             if chosen:
-                _apply(message, chosen)
+                _apply(message, whole, chosen)
         return messages
 
 
@@ -310,13 +342,18 @@ def _answer_ranking(message: Message) -> List[Dict[Text, Any]]:
     return list(selector.get("ranking") or [])
 
 
-def _apply(message: Message, chosen: List[Scored]) -> None:
-    """Makes the first chosen sentence the prediction; two make it ``faq_multi``."""
-    first = chosen[0]
-    selectors = message.get("response_selector") or {}
-    selector = selectors.get(RETRIEVAL_INTENT)
+def _apply(message: Message, whole: Scored, chosen: List[Scored]) -> None:
+    """Answers with the first chosen sentence; two chosen make it ``faq_multi``.
+
+    The intent ranking is the one that justified the choice: the whole
+    message's when its intent was ``faq`` already, else the first sentence's
+    (where ``faq`` leads clearly). For ``faq_multi`` its ``faq`` entry is
+    renamed, so the fallback classifier checks the same confidences.
+    """
+    selector = (message.get("response_selector") or {}).get(RETRIEVAL_INTENT)
     if selector is None:
         return
+    first = chosen[0]
     key = first.answer_key
     selector["ranking"] = [dict(r) for r in first.answers]
     selector["response"] = {
@@ -326,16 +363,14 @@ def _apply(message: Message, chosen: List[Scored]) -> None:
         "utter_action": f"utter_{key}",
         "responses": (message.get(SEGMENT_RESPONSES) or {}).get(key, []),
     }
-    if len(chosen) == 1:
-        message.set(INTENT, dict(first.intents[0]), add_to_output=True)
-        message.set("intent_ranking", [dict(r) for r in first.intents], add_to_output=True)
-        return
-    confidence = min(float(s.intents[0]["confidence"]) for s in chosen)
-    others = [dict(r) for r in first.intents if r["name"] != RETRIEVAL_INTENT]
-    multi = {"name": MULTI_INTENT, "confidence": confidence}
-    message.set(INTENT, dict(multi), add_to_output=True)
-    message.set("intent_ranking", [multi, *others], add_to_output=True)
-    message.set(FAQ_ANSWERS, [
-        {"intent_response_key": s.answer_key, "confidence": s.answer_confidence, "text": s.text}
-        for s in chosen
-    ], add_to_output=True)
+    basis = whole.intents if whole.intents[0]["name"] == RETRIEVAL_INTENT else first.intents
+    name = MULTI_INTENT if len(chosen) > 1 else RETRIEVAL_INTENT
+    ranking = [{**r, "name": name} if r["name"] == RETRIEVAL_INTENT else dict(r) for r in basis]
+    message.set(INTENT, dict(ranking[0]), add_to_output=True)
+    message.set("intent_ranking", ranking, add_to_output=True)
+    if len(chosen) > 1:
+        message.set(FAQ_ANSWERS, [
+            {"intent_response_key": s.answer_key, "confidence": s.answer_confidence,
+             "text": s.text}
+            for s in chosen
+        ], add_to_output=True)

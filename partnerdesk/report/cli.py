@@ -40,21 +40,39 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from partnerdesk.stores.tracker_db import add_store_arguments
 
     parser = subparsers.add_parser(
-        "gaps", help="content-gap report from the tracker store",
+        "gaps",
+        help="content-gap report from the tracker store",
         description="Questions PartnerDesk could not answer (fallbacks and low-confidence "
         "answers), masked and grouped, counted by language; and the helpful rate per FAQ.",
     )
     add_store_arguments(parser)
-    parser.add_argument("--since", type=_days, metavar="DAYS",
-                        help="only the last DAYS days (default: everything stored)")
-    parser.add_argument("--csv", type=Path, metavar="PATH",
-                        help="also write the gap groups as CSV to PATH")
-    parser.add_argument("--ratings-csv", type=Path, metavar="PATH",
-                        help="also write the helpful rates per FAQ as CSV to PATH")
-    parser.add_argument("--threshold", type=_fraction, default=LOW_CONFIDENCE,
-                        help="FAQ answers below this confidence are gaps (default: %(default)s)")
-    parser.add_argument("--similarity", type=_fraction, default=SIMILARITY,
-                        help="cosine similarity of near-duplicates (default: %(default)s)")
+    parser.add_argument(
+        "--since",
+        type=_days,
+        metavar="DAYS",
+        help="only the last DAYS days (default: everything stored)",
+    )
+    parser.add_argument(
+        "--csv", type=Path, metavar="PATH", help="also write the gap groups as CSV to PATH"
+    )
+    parser.add_argument(
+        "--ratings-csv",
+        type=Path,
+        metavar="PATH",
+        help="also write the helpful rates per FAQ as CSV to PATH",
+    )
+    parser.add_argument(
+        "--threshold",
+        type=_fraction,
+        default=LOW_CONFIDENCE,
+        help="FAQ answers below this confidence are gaps (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--similarity",
+        type=_fraction,
+        default=SIMILARITY,
+        help="cosine similarity of near-duplicates (default: %(default)s)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -73,8 +91,9 @@ def run(args: argparse.Namespace, now: Optional[float] = None) -> int:
     try:
         engine = connect(store_url(args))
         try:
-            report = build_report(read_events(engine, since), args.threshold,
-                                  args.similarity, since)
+            report = build_report(
+                read_events(engine, since), args.threshold, args.similarity, since
+            )
         finally:
             engine.dispose()
     except (TrackerStoreError, sa.exc.SQLAlchemyError) as error:

@@ -57,7 +57,7 @@ class UserTurn:
         """The id of the FAQ answer the bot gave, if it gave one."""
         for reply in self.replies:
             if reply.startswith(FAQ_ANSWER_PREFIX):
-                return reply[len(FAQ_ANSWER_PREFIX):]
+                return reply[len(FAQ_ANSWER_PREFIX) :]
         return None
 
 
@@ -112,8 +112,10 @@ def user_turns(events: Iterable[Tuple[str, Dict[str, Any]]]) -> List[UserTurn]:
         elif kind == "slot" and event.get("name") == "language" and event.get("value"):
             languages[sender_id] = str(event["value"])
         elif kind in ("action", "bot") and sender_id in current:
-            name = event.get("name") if kind == "action" else (
-                (event.get("metadata") or {}).get("utter_action")
+            name = (
+                event.get("name")
+                if kind == "action"
+                else ((event.get("metadata") or {}).get("utter_action"))
             )
             if name and name != "action_listen":
                 current[sender_id].replies.append(name)

@@ -15,8 +15,15 @@ QUESTION_WIDTH = 64
 MAX_VARIANTS_SHOWN = 2
 LANGUAGES = ("en", "ko")
 GAP_CSV_COLUMNS = [
-    "group", "count", *LANGUAGES, "fallback", "low_confidence", "question", "other_wordings",
-    "first_seen", "last_seen",
+    "group",
+    "count",
+    *LANGUAGES,
+    "fallback",
+    "low_confidence",
+    "question",
+    "other_wordings",
+    "first_seen",
+    "last_seen",
 ]
 RATING_CSV_COLUMNS = ["faq_id", "answers", "helpful", "not_helpful", "helpful_rate"]
 
@@ -75,8 +82,15 @@ def render_table(report: Report) -> str:
     if report.groups:
         rows = []
         for number, group in enumerate(report.groups, 1):
-            rows.append([str(number), str(group.count), _counts(group.languages),
-                         _counts(group.reasons), clip(group.text, QUESTION_WIDTH)])
+            rows.append(
+                [
+                    str(number),
+                    str(group.count),
+                    _counts(group.languages),
+                    _counts(group.reasons),
+                    clip(group.text, QUESTION_WIDTH),
+                ]
+            )
             shown = group.variants[:MAX_VARIANTS_SHOWN]
             rows += [["", "", "", "", f"~ {clip(v, QUESTION_WIDTH - 2)}"] for v in shown]
             if len(group.variants) > len(shown):
@@ -85,8 +99,10 @@ def render_table(report: Report) -> str:
         lines += [*_table(header, rows, numeric=(0, 1)), ""]
     lines.append("Helpful rate per FAQ answer: 👍 / (👍 + 👎)")
     if report.ratings:
-        rows = [[r.faq_id, str(r.answers), str(r.helpful), str(r.not_helpful),
-                 _rate(r.helpful_rate)] for r in report.ratings]
+        rows = [
+            [r.faq_id, str(r.answers), str(r.helpful), str(r.not_helpful), _rate(r.helpful_rate)]
+            for r in report.ratings
+        ]
         lines += _table(["faq id", "answers", "👍", "👎", "helpful"], rows, numeric=(1, 2, 3, 4))
     else:
         lines.append("no FAQ answers yet")
@@ -100,12 +116,19 @@ def write_gaps_csv(report: Report, path: Path) -> None:
         writer.writerow(GAP_CSV_COLUMNS)
         for number, group in enumerate(report.groups, 1):
             languages, reasons = group.languages, group.reasons
-            writer.writerow([
-                number, group.count, *(languages.get(lang, 0) for lang in LANGUAGES),
-                reasons.get(FALLBACK, 0), reasons.get(LOW_CONFIDENCE_REASON, 0),
-                group.text, " | ".join(group.variants), _day(group.first_seen),
-                _day(group.last_seen),
-            ])
+            writer.writerow(
+                [
+                    number,
+                    group.count,
+                    *(languages.get(lang, 0) for lang in LANGUAGES),
+                    reasons.get(FALLBACK, 0),
+                    reasons.get(LOW_CONFIDENCE_REASON, 0),
+                    group.text,
+                    " | ".join(group.variants),
+                    _day(group.first_seen),
+                    _day(group.last_seen),
+                ]
+            )
 
 
 def write_ratings_csv(report: Report, path: Path) -> None:

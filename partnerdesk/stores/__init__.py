@@ -1,1 +1,1 @@
-"""Where conversations, locks and Slack deliveries are kept: Rasa store subclasses and SQL access."""
+"""Where conversations, locks and Slack deliveries are kept: Rasa's stores, subclassed; SQL."""

@@ -80,32 +80,48 @@ local ttl_ms = math.ceil((tonumber(last[2]) - now) * 1000) + 1000
 for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl_ms) end
 """
 # ARGV: lifetime. Returns the new ticket's number.
-_ISSUE = _PURGE + """
+_ISSUE = (
+    _PURGE
+    + """
 local number = redis.call('INCR', KEYS[3])
 redis.call('ZADD', KEYS[1], number, number)
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), number)
-""" + _KEEP_KEYS + """
+"""
+    + _KEEP_KEYS
+    + """
 return number
 """
+)
 # ARGV: ticket, lifetime. Renews the ticket; 1 if it is served, 0 if it waits,
 # -1 if it has expired.
-_POLL = _PURGE + """
+_POLL = (
+    _PURGE
+    + """
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return -1 end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
-""" + _KEEP_KEYS + """
+"""
+    + _KEEP_KEYS
+    + """
 if redis.call('ZRANGE', KEYS[1], 0, 0)[1] == ARGV[1] then return 1 end
 return 0
 """
+)
 # ARGV: ticket. Removes it; deletes the keys when no ticket is left.
-_RELEASE = """
+_RELEASE = (
+    """
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREM', KEYS[2], ARGV[1])
-""" + _PURGE + """
+"""
+    + _PURGE
+    + """
 if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
 return 0
 """
+)
 # Returns the live tickets as a flat list: number, expiry, number, expiry, ...
-_TICKETS = _PURGE + """
+_TICKETS = (
+    _PURGE
+    + """
 local tickets = {}
 for _, number in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   table.insert(tickets, number)
@@ -113,6 +129,7 @@ for _, number in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
 end
 return tickets
 """
+)
 
 
 def poll_interval_s() -> float:

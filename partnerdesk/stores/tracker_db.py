@@ -41,7 +41,8 @@ def add_store_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--endpoints`` and ``--db-url`` (they exclude each other)."""
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
-        "--endpoints", default=DEFAULT_ENDPOINTS,
+        "--endpoints",
+        default=DEFAULT_ENDPOINTS,
         help="endpoints file whose tracker_store to use (default: %(default)s)",
     )
     group.add_argument(

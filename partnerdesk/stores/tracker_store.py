@@ -21,8 +21,9 @@ per turn, while the server still reports that it is up.
   :meth:`health`) and re-raises, so ``FailSafeTrackerStore`` answers from memory
   (partners get FAQ answers, without the earlier context; those turns are not
   stored). ``FailSafeTrackerStore``'s own ERROR for each such turn is turned
-  into a DEBUG line (:class:`partnerdesk.rasa_patches.FailSafeErrorToDebug`). The first query that works again logs a WARNING and clears
-  the flag; later turns are stored again, without a restart.
+  into a DEBUG line (:class:`partnerdesk.rasa_patches.FailSafeErrorToDebug`). The
+  first query that works again logs a WARNING and clears the flag; later turns are
+  stored again, without a restart.
 
 SQLite works the same way (pool settings, pre-ping and the wait at start apply to servers only).
 ``endpoints.yml``, for PostgreSQL (unquoted ``${VAR}`` only: Rasa leaves quoted
@@ -82,9 +83,12 @@ def engine_kwargs(url: sa.engine.URL) -> Dict[str, Any]:
         # SQLAlchemy 1.4 opens a new SQLite connection per session (NullPool) for a file:
         # two or more opens, schema reads and PRAGMAs per turn. Keep them open instead;
         # a connection is used by one thread at a time (the pool's checkout).
-        kwargs.update(poolclass=sa.pool.QueuePool, pool_size=setting(POOL_SIZE_ENV),
-                      max_overflow=setting(MAX_OVERFLOW_ENV),
-                      connect_args={"check_same_thread": False})
+        kwargs.update(
+            poolclass=sa.pool.QueuePool,
+            pool_size=setting(POOL_SIZE_ENV),
+            max_overflow=setting(MAX_OVERFLOW_ENV),
+            connect_args={"check_same_thread": False},
+        )
         return kwargs
     kwargs.update(
         pool_size=setting(POOL_SIZE_ENV),
@@ -127,8 +131,9 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
         which ``db`` is created if missing, PostgreSQL only).
         """
         url = sa.engine.make_url(
-            self.get_db_url(dialect, host, validate_port(port), db, username, password,
-                            login_db, query)
+            self.get_db_url(
+                dialect, host, validate_port(port), db, username, password, login_db, query
+            )
         )
         self._database_to_create = db if login_db and dialect.startswith("postgres") else None
         self._use_engine(url)
@@ -142,8 +147,9 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
     def _use_engine(self, url: sa.engine.URL) -> None:
         self.engine = sa.create_engine(url, **engine_kwargs(url))
         if url.get_backend_name() == "sqlite":
-            sa.event.listen(self.engine, "connect",
-                            lambda connection, _record: use_write_ahead_log(connection))
+            sa.event.listen(
+                self.engine, "connect", lambda connection, _record: use_write_ahead_log(connection)
+            )
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def _prepare(self) -> None:

@@ -1,1 +1,1 @@
-"""Command-line tools for operators and developers: model build, credentials, pruning, NLU evaluation."""
+"""Command-line tools for operators and developers: model build, credentials, prune, NLU eval."""

@@ -22,8 +22,12 @@ from partnerdesk.core.paths import MODELS_DIR, PROJECT_ROOT
 
 # Our NLU components and the core modules they use are training inputs too.
 TRAINING_INPUTS = (
-    "config.yml", "domain.yml", "data", "partnerdesk/nlu",
-    "partnerdesk/core/ranking.py", "partnerdesk/core/language.py",
+    "config.yml",
+    "domain.yml",
+    "data",
+    "partnerdesk/nlu",
+    "partnerdesk/core/ranking.py",
+    "partnerdesk/core/language.py",
 )
 MODEL_PREFIX = "partnerdesk-"
 
@@ -62,18 +66,24 @@ def ensure_model(root: Path = PROJECT_ROOT, log: Optional[Path] = None) -> Path:
         return model
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     rasa = Path(sys.executable).with_name("rasa")
-    command = [str(rasa), "train", "--fixed-model-name", model.name.removesuffix(".tar.gz"),
-               "--out", str(MODELS_DIR)]
+    command = [
+        str(rasa),
+        "train",
+        "--fixed-model-name",
+        model.name.removesuffix(".tar.gz"),
+        "--out",
+        str(MODELS_DIR),
+    ]
     if log is None:
         # stdout carries only the model's path: training's own output goes to stderr.
         subprocess.run(command, cwd=root, env=env, check=True, stdout=sys.stderr)
         return model
     log.parent.mkdir(parents=True, exist_ok=True)
-    print(f"Training the model: its inputs changed (about a minute; log: {log}).",
-          file=sys.stderr)
+    print(f"Training the model: its inputs changed (about a minute; log: {log}).", file=sys.stderr)
     with log.open("wb") as output:
-        subprocess.run(command, cwd=root, env=env, check=True, stdout=output,
-                       stderr=subprocess.STDOUT)
+        subprocess.run(
+            command, cwd=root, env=env, check=True, stdout=output, stderr=subprocess.STDOUT
+        )
     return model
 
 

@@ -17,8 +17,8 @@ from typing import Any, Callable, Dict, List, Optional
 import yaml
 
 from partnerdesk.core.language import detect_language
-from partnerdesk.core.ranking import CAUGHT_INTENTS, faq_ranking, intent_name
 from partnerdesk.core.paths import PROJECT_ROOT
+from partnerdesk.core.ranking import CAUGHT_INTENTS, faq_ranking, intent_name
 
 HELDOUT_DIR = PROJECT_ROOT / "tests" / "nlu"
 OUT_OF_SCOPE = "out_of_scope"
@@ -123,11 +123,18 @@ def summarise(outcomes: List[Outcome]) -> Dict[str, Any]:
         "language_detected": _rate(
             [detect_language(o.case.text) in (o.case.language, None) for o in outcomes]
         ),
-        "counts": {"faq": {k: len(v) for k, v in sorted(faq.items())}, "out_of_scope": len(oos),
-                   "chitchat": len(chitchat)},
+        "counts": {
+            "faq": {k: len(v) for k, v in sorted(faq.items())},
+            "out_of_scope": len(oos),
+            "chitchat": len(chitchat),
+        },
         "misses": [
-            {"text": o.case.text, "expected": o.case.expected, "intent": o.intent,
-             "answers": o.answers[:3]}
+            {
+                "text": o.case.text,
+                "expected": o.case.expected,
+                "intent": o.intent,
+                "answers": o.answers[:3],
+            }
             for o in outcomes
             if (o.case.kind == "faq" and not o.top1)
             or (o.case.kind == OUT_OF_SCOPE and not o.caught)

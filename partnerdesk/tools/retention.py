@@ -105,17 +105,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from partnerdesk.stores.tracker_db import add_store_arguments
 
     parser = subparsers.add_parser(
-        "prune", help="delete conversations older than the retention period",
+        "prune",
+        help="delete conversations older than the retention period",
         description="Delete every conversation whose latest event is older than the "
         f"retention period ({RETENTION_ENV}, default {DEFAULT_RETENTION_DAYS} days).",
     )
     add_store_arguments(parser)
     parser.add_argument(
-        "--days", type=_positive_days, metavar="N",
+        "--days",
+        type=_positive_days,
+        metavar="N",
         help=f"retention period in days (default: {RETENTION_ENV} or {DEFAULT_RETENTION_DAYS})",
     )
-    parser.add_argument("--dry-run", action="store_true",
-                        help="count what would be deleted, delete nothing")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="count what would be deleted, delete nothing"
+    )
     parser.set_defaults(func=run)
 
 
@@ -147,8 +151,11 @@ def run(args: argparse.Namespace, now: Optional[float] = None) -> int:
         f"event is older than {days} days (before {before:%Y-%m-%d %H:%M} UTC) "
         f"from {describe(url)}."
     )
-    if result.events and not args.dry_run and url.get_backend_name() == "sqlite" and (
-        not result.vacuumed
+    if (
+        result.events
+        and not args.dry_run
+        and url.get_backend_name() == "sqlite"
+        and (not result.vacuumed)
     ):
         print("The SQLite file was busy and is not vacuumed yet; run prune again later.")
     return 0

@@ -16,8 +16,10 @@ def main() -> int:
         print(f"partnerdesk.web: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"partnerdesk.web: cannot listen on port {settings.web_port()}: {error}",
-              file=sys.stderr)
+        print(
+            f"partnerdesk.web: cannot listen on port {settings.web_port()}: {error}",
+            file=sys.stderr,
+        )
         return 1
     host, port = server.server_address[:2]
     print(f"Support page on http://{host!s}:{port}/", flush=True)

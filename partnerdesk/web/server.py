@@ -105,8 +105,12 @@ class PageHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         """The pages are read-only."""
-        self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"Method not allowed\n",
-                   "text/plain; charset=utf-8", {"Allow": "GET, HEAD"})
+        self._send(
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            b"Method not allowed\n",
+            "text/plain; charset=utf-8",
+            {"Allow": "GET, HEAD"},
+        )
 
     do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_POST
 
@@ -116,8 +120,13 @@ class PageHandler(BaseHTTPRequestHandler):
             kind += "; charset=utf-8"
         self._send(HTTPStatus.OK, file.read_bytes(), kind)
 
-    def _send(self, status: HTTPStatus, body: bytes, content_type: str,
-              headers: Optional[Dict[str, str]] = None) -> None:
+    def _send(
+        self,
+        status: HTTPStatus,
+        body: bytes,
+        content_type: str,
+        headers: Optional[Dict[str, str]] = None,
+    ) -> None:
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)

@@ -36,12 +36,16 @@ ENDPOINT = "/webhooks/assist/suggest"
 WARMUP = 30
 TARGETS = {"p95_ms": 50, "top1_en": 0.95, "top1_ko": 0.93, "top3": 0.99}
 QUESTIONS = [
-    "when can we renew our action pack", "액션팩 갱신 언제 해요?",
-    "can one token unlock several subscriptions", "VS 구독 팀원끼리 같이 써도 되나요?",
+    "when can we renew our action pack",
+    "액션팩 갱신 언제 해요?",
+    "can one token unlock several subscriptions",
+    "VS 구독 팀원끼리 같이 써도 되나요?",
     "we bought the Action Pack on 1 Sept 2020, when can we renew?",
     "역량 기념일이 2020년 10월 15일인데 코로나 연장 적용되나요?",
-    "how many licenses do we have", "역량 갱신 절차 알려주세요",
-    "how much does the action pack cost?", "라이선스가 몇 개인지 어디서 확인해요?",
+    "how many licenses do we have",
+    "역량 갱신 절차 알려주세요",
+    "how much does the action pack cost?",
+    "라이선스가 몇 개인지 어디서 확인해요?",
     "we activated the token on the wrong tenant on 1 August, can we still get a replacement?",
     "갱신을 놓쳤는데 아직 요금 낼 수 있나요?",
 ]
@@ -54,8 +58,11 @@ def start_server(token: str) -> Any:
 
     workdir = Path(tempfile.mkdtemp(prefix="assist-bench-"))
     endpoints = servers.write_endpoints(workdir / "endpoints.yml", None, None)
-    env = {"PARTNERDESK_ASSIST_TOKEN": token, "PARTNERDESK_TODAY": "2021-08-20",
-           "PARTNERDESK_DEV": ""}
+    env = {
+        "PARTNERDESK_ASSIST_TOKEN": token,
+        "PARTNERDESK_TODAY": "2021-08-20",
+        "PARTNERDESK_DEV": "",
+    }
     return servers.rasa_server(ensure_model(), endpoints, workdir, extra_env=env).start()
 
 
@@ -76,8 +83,12 @@ def latency(session: requests.Session, url: str, count: int) -> Dict[str, float]
         timings.append((time.perf_counter() - sent) * 1000)
     elapsed = time.perf_counter() - started
     cuts = statistics.quantiles(timings, n=100)
-    return {"p50_ms": statistics.median(timings), "p95_ms": cuts[94], "p99_ms": cuts[98],
-            "rps": count / elapsed}
+    return {
+        "p50_ms": statistics.median(timings),
+        "p95_ms": cuts[94],
+        "p99_ms": cuts[98],
+        "rps": count / elapsed,
+    }
 
 
 def accuracy(session: requests.Session, url: str) -> Dict[str, Dict[str, float]]:
@@ -91,8 +102,10 @@ def accuracy(session: requests.Session, url: str) -> Dict[str, Dict[str, float]]
         hits[case.language]["top1"].append(ids[:1] == [case.expected] and not answer["fallback"])
         hits[case.language]["top1_ranking"].append(ids[:1] == [case.expected])
         hits[case.language]["top3"].append(case.expected in ids)
-    return {lang: {name: sum(v) / len(v) for name, v in per.items()} | {"n": len(per["top3"])}
-            for lang, per in sorted(hits.items())}
+    return {
+        lang: {name: sum(v) / len(v) for name, v in per.items()} | {"n": len(per["top3"])}
+        for lang, per in sorted(hits.items())
+    }
 
 
 def report(timing: Dict[str, float], scores: Dict[str, Dict[str, float]], count: int) -> str:

@@ -15,9 +15,12 @@ import requests
 # What the turn benchmarks ask: FAQ questions in both languages, in conversations of
 # TURNS_PER_CONVERSATION turns (a new sender id after that many).
 FAQ_QUESTIONS = [
-    "when can we renew our action pack", "액션팩 갱신 언제 해요?",
-    "can one token unlock several subscriptions", "VS 구독 공유 가능한가요",
-    "how many licenses do we have", "역량 갱신 절차 알려주세요",
+    "when can we renew our action pack",
+    "액션팩 갱신 언제 해요?",
+    "can one token unlock several subscriptions",
+    "VS 구독 공유 가능한가요",
+    "how many licenses do we have",
+    "역량 갱신 절차 알려주세요",
 ]
 TURNS_PER_CONVERSATION = 5
 
@@ -44,12 +47,18 @@ class Result:
 
     def line(self) -> str:
         """One printable result line."""
-        return (f"{self.name:<44} {self.clients:>2} clients  {self.rate:7.1f} calls/s  "
-                f"p50 {self.p50:6.1f} ms  p95 {self.p95:6.1f} ms  errors {self.errors}")
+        return (
+            f"{self.name:<44} {self.clients:>2} clients  {self.rate:7.1f} calls/s  "
+            f"p50 {self.p50:6.1f} ms  p95 {self.p95:6.1f} ms  errors {self.errors}"
+        )
 
 
-def run_load(name: str, call: Callable[[requests.Session, int, int], None], clients: int,
-             calls_per_client: int) -> Result:
+def run_load(
+    name: str,
+    call: Callable[[requests.Session, int, int], None],
+    clients: int,
+    calls_per_client: int,
+) -> Result:
     """Run ``call(session, client, i)`` from ``clients`` threads, each with its own session."""
     latencies: List[float] = []
     errors = [0]

@@ -17,8 +17,8 @@ from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from partnerdesk.tools.nlu_eval import evaluate
 from partnerdesk.core.paths import PROJECT_ROOT, VAR_DIR
+from partnerdesk.tools.nlu_eval import evaluate
 
 CANDIDATES = {"partnerdesk": PROJECT_ROOT / "config.yml"} | {
     path.stem: path for path in sorted((Path(__file__).parent / "pipelines").glob("*.yml"))
@@ -43,9 +43,23 @@ def train(config: Path, out: Path) -> float:
     """Train an NLU-only model and return the seconds it took."""
     started = time.perf_counter()
     subprocess.run(
-        [str(Path(sys.executable).with_name("rasa")), "train", "nlu", "-c", str(config),
-         "--nlu", "data", "--out", str(out), "--fixed-model-name", "candidate", "--quiet"],
-        cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL,
+        [
+            str(Path(sys.executable).with_name("rasa")),
+            "train",
+            "nlu",
+            "-c",
+            str(config),
+            "--nlu",
+            "data",
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            "candidate",
+            "--quiet",
+        ],
+        cwd=PROJECT_ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
     )
     return time.perf_counter() - started
 
@@ -61,18 +75,23 @@ def main(names: list[str]) -> None:
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
 
     build_blank_spacy_model()
-    print("| pipeline | train s | FAQ top-1 en | FAQ top-1 ko | FAQ top-3 en/ko | OOS caught "
-          "| in-scope fallback | chit-chat |")
+    print(
+        "| pipeline | train s | FAQ top-1 en | FAQ top-1 ko | FAQ top-3 en/ko | OOS caught "
+        "| in-scope fallback | chit-chat |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for name in names or list(CANDIDATES):
         with tempfile.TemporaryDirectory() as out:
             seconds = train(CANDIDATES[name], Path(out))
             agent = Agent.load(str(Path(out) / "candidate.tar.gz"))
             r = evaluate(lambda text: asyncio.run(agent.parse_message(text)))
-        print(f"| {name} | {seconds:.0f} | {r['faq_top1']['en']:.3f} | {r['faq_top1']['ko']:.3f} "
-              f"| {r['faq_top3']['en']:.3f}/{r['faq_top3']['ko']:.3f} "
-              f"| {r['out_of_scope_caught']:.3f} | {r['in_scope_fallback']:.3f} "
-              f"| {r['chitchat_accuracy']:.3f} |", flush=True)
+        print(
+            f"| {name} | {seconds:.0f} | {r['faq_top1']['en']:.3f} | {r['faq_top1']['ko']:.3f} "
+            f"| {r['faq_top3']['en']:.3f}/{r['faq_top3']['ko']:.3f} "
+            f"| {r['out_of_scope_caught']:.3f} | {r['in_scope_fallback']:.3f} "
+            f"| {r['chitchat_accuracy']:.3f} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

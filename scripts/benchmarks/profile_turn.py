@@ -31,24 +31,29 @@ def main() -> None:
     from rasa.shared.core.domain import Domain
 
     import partnerdesk.channels  # noqa: F401 - the server's own patches (event lookup)
-    from partnerdesk.tools.model_build import ensure_model
-    from partnerdesk.core.paths import DOMAIN_PATH, PROJECT_ROOT
+    from partnerdesk.core.paths import DOMAIN_PATH
     from partnerdesk.stores.tracker_store import ResilientSQLTrackerStore
+    from partnerdesk.tools.model_build import ensure_model
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--turns", type=int, default=100)
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     with tempfile.TemporaryDirectory() as tmp:
-        store = ResilientSQLTrackerStore(Domain.load(str(DOMAIN_PATH)),
-                                         dialect="sqlite", db=str(Path(tmp) / "profile.db"))
+        store = ResilientSQLTrackerStore(
+            Domain.load(str(DOMAIN_PATH)), dialect="sqlite", db=str(Path(tmp) / "profile.db")
+        )
         agent = Agent.load(str(ensure_model()), tracker_store=store)
 
         async def play(turns: int, run: str) -> None:
             for i in range(turns):
-                await agent.handle_message(UserMessage(
-                    FAQ_QUESTIONS[i % len(FAQ_QUESTIONS)], CollectingOutputChannel(),
-                    f"{run}{i // TURNS_PER_CONVERSATION}"))
+                await agent.handle_message(
+                    UserMessage(
+                        FAQ_QUESTIONS[i % len(FAQ_QUESTIONS)],
+                        CollectingOutputChannel(),
+                        f"{run}{i // TURNS_PER_CONVERSATION}",
+                    )
+                )
 
         asyncio.run(play(10, "warm"))
         profile = cProfile.Profile()

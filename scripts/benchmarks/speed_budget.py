@@ -35,8 +35,8 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 from loadgen import FAQ_QUESTIONS as QUESTIONS
 from loadgen import TURNS_PER_CONVERSATION, Result, rss_mib, run_load
 
-from partnerdesk.tools.model_build import ensure_model
 from partnerdesk.core.paths import MODELS_DIR, PROJECT_ROOT
+from partnerdesk.tools.model_build import ensure_model
 from tests import servers
 
 ASSIST_TOKEN = "bench-" + uuid.uuid4().hex
@@ -54,9 +54,21 @@ def default_config_model(epochs: int) -> Path:
             config = Path(tmp) / "config.yml"
             config.write_text(config_text)
             started = time.perf_counter()
-            subprocess.run([str(servers.VENV_BIN / "rasa"), "train", "--config", str(config),
-                            "--out", str(model.parent), "--fixed-model-name", name],
-                           cwd=PROJECT_ROOT, check=True, capture_output=True)
+            subprocess.run(
+                [
+                    str(servers.VENV_BIN / "rasa"),
+                    "train",
+                    "--config",
+                    str(config),
+                    "--out",
+                    str(model.parent),
+                    "--fixed-model-name",
+                    name,
+                ],
+                cwd=PROJECT_ROOT,
+                check=True,
+                capture_output=True,
+            )
             print(f"trained the default-config model in {time.perf_counter() - started:.0f} s")
     return model
 
@@ -67,28 +79,41 @@ def turn_call(base: str, label: str):
 
     def call(session, client: int, i: int) -> None:
         sender = f"{label}-{run}-{client}-{i // TURNS_PER_CONVERSATION}"
-        reply = session.post(f"{base}/webhooks/rest/webhook", timeout=60,
-                             json={"sender": sender, "message": QUESTIONS[i % len(QUESTIONS)]})
+        reply = session.post(
+            f"{base}/webhooks/rest/webhook",
+            timeout=60,
+            json={"sender": sender, "message": QUESTIONS[i % len(QUESTIONS)]},
+        )
         reply.raise_for_status()
         assert reply.json(), "empty reply"
+
     return call
 
 
 def parse_call(base: str):
     """A `/model/parse` call."""
+
     def call(session, client: int, i: int) -> None:
-        session.post(f"{base}/model/parse", json={"text": QUESTIONS[(client + i) % len(QUESTIONS)]},
-                     timeout=60).raise_for_status()
+        session.post(
+            f"{base}/model/parse",
+            json={"text": QUESTIONS[(client + i) % len(QUESTIONS)]},
+            timeout=60,
+        ).raise_for_status()
+
     return call
 
 
 def assist_call(base: str, token: str):
     """A reply-assistant call."""
+
     def call(session, client: int, i: int) -> None:
-        session.post(f"{base}/webhooks/assist/suggest", timeout=60,
-                     headers={"Authorization": f"Bearer {token}"},
-                     json={"text": QUESTIONS[(client + i) % len(QUESTIONS)], "top": 3},
-                     ).raise_for_status()
+        session.post(
+            f"{base}/webhooks/assist/suggest",
+            timeout=60,
+            headers={"Authorization": f"Bearer {token}"},
+            json={"text": QUESTIONS[(client + i) % len(QUESTIONS)], "top": 3},
+        ).raise_for_status()
+
     return call
 
 
@@ -103,10 +128,13 @@ def measure_single(label: str, model: Path, calls: int, assist: bool) -> Dict[st
     workdir = Path(tempfile.mkdtemp(prefix=f"speed-{label}-"))
     actions = servers.action_server(workdir).start()
     endpoints = servers.write_endpoints(
-        workdir / "endpoints.yml", actions.health_url.replace("/health", "/webhook"),
-        workdir / "conversations.db")
-    server = servers.rasa_server(model, endpoints, workdir,
-                                 extra_env={"PARTNERDESK_ASSIST_TOKEN": ASSIST_TOKEN})
+        workdir / "endpoints.yml",
+        actions.health_url.replace("/health", "/webhook"),
+        workdir / "conversations.db",
+    )
+    server = servers.rasa_server(
+        model, endpoints, workdir, extra_env={"PARTNERDESK_ASSIST_TOKEN": ASSIST_TOKEN}
+    )
     started = time.perf_counter()
     server.start()
     ready_s = time.perf_counter() - started
@@ -115,8 +143,9 @@ def measure_single(label: str, model: Path, calls: int, assist: bool) -> Dict[st
         results = both_loads(f"{label}: /model/parse", parse_call(base), calls)
         results += both_loads(f"{label}: REST turn (SQLite)", turn_call(base, label), calls)
         if assist:
-            results += both_loads(f"{label}: reply assistant", assist_call(base, ASSIST_TOKEN),
-                                  calls)
+            results += both_loads(
+                f"{label}: reply assistant", assist_call(base, ASSIST_TOKEN), calls
+            )
         rss = rss_mib(server.process.pid)
     finally:
         server.stop()
@@ -134,13 +163,25 @@ def measure_production(calls: int) -> List[Result]:
     try:
         profile.run("up")
         direct, balanced = profile.replica_url("rasa-1"), profile.balancer
-        results = both_loads("production: REST turn, 1 replica direct (PostgreSQL)",
-                             turn_call(direct, "direct"), calls)
-        results.append(run_load("production: REST turn, 2 replicas behind nginx",
-                                turn_call(balanced, "balanced"), 10, calls))
+        results = both_loads(
+            "production: REST turn, 1 replica direct (PostgreSQL)",
+            turn_call(direct, "direct"),
+            calls,
+        )
+        results.append(
+            run_load(
+                "production: REST turn, 2 replicas behind nginx",
+                turn_call(balanced, "balanced"),
+                10,
+                calls,
+            )
+        )
         token = profile.secrets()["PARTNERDESK_ASSIST_TOKEN"]
-        results.append(run_load("production: reply assistant behind nginx",
-                                assist_call(balanced, token), 10, calls))
+        results.append(
+            run_load(
+                "production: reply assistant behind nginx", assist_call(balanced, token), 10, calls
+            )
+        )
         return results
     finally:
         profile.run("down")
@@ -169,8 +210,9 @@ def plot(results: List[Result], path: Path) -> None:
     print(f"plot written to {path}")
 
 
-def targets(ours: Dict[str, object], default: Optional[Dict[str, object]],
-            production: List[Result]) -> List[str]:
+def targets(
+    ours: Dict[str, object], default: Optional[Dict[str, object]], production: List[Result]
+) -> List[str]:
     """The issue's targets, each with the measured figure and a verdict."""
     results: List[Result] = ours["results"]  # type: ignore[assignment]
     lines = []
@@ -181,15 +223,21 @@ def targets(ours: Dict[str, object], default: Optional[Dict[str, object]],
     ratio = rate(results, "ours: REST turn (SQLite)") / rate(results, "ours: /model/parse")
     check("REST turns/s ÷ parse calls/s, 10 clients, SQLite", ratio, "≥ 0.7", ratio >= 0.7)
     check("ready to answer after start (s)", ours["ready_s"], "≤ 30", ours["ready_s"] <= 30)
-    assist_p95 = next(r.p95 for r in results if r.name == "ours: reply assistant"
-                      and r.clients == 1)
+    assist_p95 = next(
+        r.p95 for r in results if r.name == "ours: reply assistant" and r.clients == 1
+    )
     check("reply assistant p95, 1 client (ms)", assist_p95, "≤ 50", assist_p95 <= 50)
     if default:
-        check("Rasa server RSS, ours ÷ default config", ours["rss_mib"] / default["rss_mib"],
-              "≤ 1.0", ours["rss_mib"] <= default["rss_mib"])
+        check(
+            "Rasa server RSS, ours ÷ default config",
+            ours["rss_mib"] / default["rss_mib"],
+            "≤ 1.0",
+            ours["rss_mib"] <= default["rss_mib"],
+        )
     if production:
-        scale = (rate(production, "production: REST turn, 2 replicas behind nginx")
-                 / rate(production, "production: REST turn, 1 replica direct (PostgreSQL)"))
+        scale = rate(production, "production: REST turn, 2 replicas behind nginx") / rate(
+            production, "production: REST turn, 1 replica direct (PostgreSQL)"
+        )
         check("2 replicas behind nginx ÷ 1 replica direct", scale, "≥ 1.5", scale >= 1.5)
     return lines
 
@@ -208,8 +256,12 @@ def main() -> int:
     results: List[Result] = list(ours["results"])  # type: ignore[arg-type]
     default = None
     if not args.skip_default_config:
-        default = measure_single("rasa default config", default_config_model(args.default_epochs),
-                                 args.calls, assist=False)
+        default = measure_single(
+            "rasa default config",
+            default_config_model(args.default_epochs),
+            args.calls,
+            assist=False,
+        )
         results += default["results"]  # type: ignore[arg-type]
     production = [] if args.skip_production else measure_production(args.calls)
     results += production
@@ -218,8 +270,10 @@ def main() -> int:
         print(result.line())
     print(f"ours: ready {ours['ready_s']:.1f} s, RSS {ours['rss_mib']:.0f} MiB")
     if default:
-        print(f"rasa default config: ready {default['ready_s']:.1f} s, "
-              f"RSS {default['rss_mib']:.0f} MiB")
+        print(
+            f"rasa default config: ready {default['ready_s']:.1f} s, "
+            f"RSS {default['rss_mib']:.0f} MiB"
+        )
     print("\n".join(targets(ours, default, production)))
     plot(results, args.plot)
     return 0

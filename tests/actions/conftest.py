@@ -21,12 +21,22 @@ def dispatcher() -> CollectingDispatcher:
 
 @pytest.fixture
 def make_tracker():
-    def _make(text: str = "", slots: Optional[Dict[str, Any]] = None, intent: str = "inform_date",
-              active_loop: Optional[str] = None) -> Tracker:
+    def _make(
+        text: str = "",
+        slots: Optional[Dict[str, Any]] = None,
+        intent: str = "inform_date",
+        active_loop: Optional[str] = None,
+    ) -> Tracker:
         latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []}
         return Tracker(
-            "partner", {"language": "en", **(slots or {})}, latest, [], False, None,
-            {"name": active_loop} if active_loop else {}, "action_listen",
+            "partner",
+            {"language": "en", **(slots or {})},
+            latest,
+            [],
+            False,
+            None,
+            {"name": active_loop} if active_loop else {},
+            "action_listen",
         )
 
     return _make

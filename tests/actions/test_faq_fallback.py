@@ -29,7 +29,12 @@ async def _run(tracker):
     return events, dispatcher.messages
 
 
-CLOSE = [("renew_competency", 0.38), ("renew_action_pack", 0.35), ("missed_renewal", 0.2), ("token_split", 0.01)]
+CLOSE = [
+    ("renew_competency", 0.38),
+    ("renew_action_pack", 0.35),
+    ("missed_renewal", 0.2),
+    ("token_split", 0.01),
+]
 
 
 async def test_close_answers_become_did_you_mean_buttons_in_english():
@@ -37,7 +42,10 @@ async def test_close_answers_become_did_you_mean_buttons_in_english():
     assert events == []
     assert message["response"] == "utter_did_you_mean"
     assert [b["payload"] for b in message["buttons"]] == [
-        "/faq/renew_competency", "/faq/renew_action_pack", "/faq/missed_renewal"]
+        "/faq/renew_competency",
+        "/faq/renew_action_pack",
+        "/faq/missed_renewal",
+    ]
     assert all(b["title"] and b["title"].isascii() for b in message["buttons"])
 
 
@@ -51,7 +59,10 @@ async def test_button_titles_follow_the_language_slot():
     ("intents", "answers"),
     [
         ([("out_of_scope", 0.5), ("faq", 0.4)], CLOSE),  # looked out of scope
-        ([("faq", 0.9)], [("renew_competency", 0.2), ("token_split", 0.05), ("license_help", 0.04)]),
+        (
+            [("faq", 0.9)],
+            [("renew_competency", 0.2), ("token_split", 0.05), ("license_help", 0.04)],
+        ),
         ([("faq", 0.9)], [("renew_competency", 0.45), ("token_split", 0.05)]),  # one candidate only
     ],
 )

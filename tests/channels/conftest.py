@@ -49,15 +49,21 @@ def _serve(model_path: Path, workdir: Path, env: Dict[str, str]) -> Iterator[Ass
 @pytest.fixture(scope="session")
 def assist_server(model_path, tmp_path_factory) -> Iterator[AssistServer]:
     """A Rasa server whose assistant needs ``ASSIST_TOKEN``; today is ``TEST_TODAY``."""
-    yield from _serve(model_path, tmp_path_factory.mktemp("assist"),
-                      {"PARTNERDESK_ASSIST_TOKEN": ASSIST_TOKEN, "PARTNERDESK_DEV": ""})
+    yield from _serve(
+        model_path,
+        tmp_path_factory.mktemp("assist"),
+        {"PARTNERDESK_ASSIST_TOKEN": ASSIST_TOKEN, "PARTNERDESK_DEV": ""},
+    )
 
 
 @pytest.fixture(scope="session")
 def assist_dev_server(model_path, tmp_path_factory) -> Iterator[AssistServer]:
     """A Rasa server in local-development mode: no token set, ``PARTNERDESK_DEV=1``."""
-    yield from _serve(model_path, tmp_path_factory.mktemp("assist-dev"),
-                      {"PARTNERDESK_ASSIST_TOKEN": "", "PARTNERDESK_DEV": "1"})
+    yield from _serve(
+        model_path,
+        tmp_path_factory.mktemp("assist-dev"),
+        {"PARTNERDESK_ASSIST_TOKEN": "", "PARTNERDESK_DEV": "1"},
+    )
 
 
 @pytest.fixture(scope="session")

@@ -24,10 +24,18 @@ def say(base, sender, text):
 @pytest.mark.parametrize(
     ("question", "faq_id", "language", "helpful_line"),
     [
-        ("can we split one token across two azure subscriptions?", "token_split", "en",
-         "Was this helpful?"),
-        ("저희 액션팩 갱신은 언제부터 할 수 있어요?", "renew_action_pack", "ko",
-         "도움이 되었나요?"),
+        (
+            "can we split one token across two azure subscriptions?",
+            "token_split",
+            "en",
+            "Was this helpful?",
+        ),
+        (
+            "저희 액션팩 갱신은 언제부터 할 수 있어요?",
+            "renew_action_pack",
+            "ko",
+            "도움이 되었나요?",
+        ),
     ],
 )
 def test_answer_carries_the_buttons_and_a_click_is_thanked_in_its_language(
@@ -46,6 +54,7 @@ def test_answer_carries_the_buttons_and_a_click_is_thanked_in_its_language(
     click = [e for e in tracker["events"] if e["event"] == "user"][-1]
     assert click["parse_data"]["intent"]["name"] == "feedback"
     assert {e["entity"]: e["value"] for e in click["parse_data"]["entities"]} == {
-        "helpful": "yes", "feedback_faq": faq_id,
+        "helpful": "yes",
+        "feedback_faq": faq_id,
     }
     assert tracker["slots"]["language"] == language

@@ -12,7 +12,9 @@ HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 def say(base, sender, text):
-    reply = requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+    reply = requests.post(
+        f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+    )
     assert reply.status_code == 200, reply.text
     return reply.json()
 
@@ -81,20 +83,33 @@ def test_conversation_survives_a_crash_and_restart(rasa_server_factory):
     server.stop(signal.SIGKILL)
     server.start()
     tracker = requests.get(f"{base}/conversations/{sender}/tracker", timeout=10).json()
-    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["액션팩 갱신은 언제 할 수 있나요?"]
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == [
+        "액션팩 갱신은 언제 할 수 있나요?"
+    ]
     assert tracker["slots"]["language"] == "ko"
     assert HANGUL.search(say(base, sender, "고마워요")[0]["text"])
 
 
 @pytest.mark.parametrize(
     "body",
-    [b"not json", b"[1, 2]", b'"text"', b'{"sender": 5, "message": "hi"}', b'{"sender": "x", "message": 42}',
-     b'{"sender": "x", "message": ["a"]}', b'{"sender": "", "message": "hi"}',
-     ('{"sender": "x", "message": "%s"}' % ("a" * 20001)).encode()],
+    [
+        b"not json",
+        b"[1, 2]",
+        b'"text"',
+        b'{"sender": 5, "message": "hi"}',
+        b'{"sender": "x", "message": 42}',
+        b'{"sender": "x", "message": ["a"]}',
+        b'{"sender": "", "message": "hi"}',
+        ('{"sender": "x", "message": "%s"}' % ("a" * 20001)).encode(),
+    ],
 )
 def test_malformed_requests_get_400_with_a_message_and_store_nothing(rasa_url, body):
-    reply = requests.post(f"{rasa_url}/webhooks/rest/webhook", data=body,
-                          headers={"Content-Type": "application/json"}, timeout=30)
+    reply = requests.post(
+        f"{rasa_url}/webhooks/rest/webhook",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
     assert reply.status_code == 400, reply.text
     assert reply.text.strip()
     tracker = requests.get(f"{rasa_url}/conversations/x/tracker", timeout=10).json()
@@ -104,12 +119,19 @@ def test_malformed_requests_get_400_with_a_message_and_store_nothing(rasa_url, b
 def test_action_server_down_gets_an_apology_in_the_users_language(model_path, tmp_path):
     from tests import servers
 
-    endpoints = servers.write_endpoints(tmp_path / "endpoints.yml", f"http://127.0.0.1:{servers.free_port()}/webhook",
-                                        tmp_path / "down.db")
-    server = servers.rasa_server(model_path, endpoints, tmp_path, extra_env={"PARTNERDESK_ACTION_TIMEOUT": "3"}).start()
+    endpoints = servers.write_endpoints(
+        tmp_path / "endpoints.yml",
+        f"http://127.0.0.1:{servers.free_port()}/webhook",
+        tmp_path / "down.db",
+    )
+    server = servers.rasa_server(
+        model_path, endpoints, tmp_path, extra_env={"PARTNERDESK_ACTION_TIMEOUT": "3"}
+    ).start()
     try:
         base = server.health_url.rstrip("/")
-        english = say(base, new_sender(), "we bought the action pack on 1 sept 2020, when can we renew?")
+        english = say(
+            base, new_sender(), "we bought the action pack on 1 sept 2020, when can we renew?"
+        )
         assert any("Sorry, I can't work out dates right now" in m["text"] for m in english)
         korean = say(base, new_sender(), "2020년 9월 1일에 액션팩을 샀는데 언제 갱신할 수 있나요?")
         assert any("날짜 계산을 할 수 없어요" in m["text"] for m in korean)

@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.server]
 
 
 def test_handshake_offers_no_websocket_upgrade(rasa_url):
-    reply = requests.get(f"{rasa_url}/socket.io/", params={"EIO": 4, "transport": "polling"}, timeout=10)
+    reply = requests.get(
+        f"{rasa_url}/socket.io/", params={"EIO": 4, "transport": "polling"}, timeout=10
+    )
     assert reply.ok
     handshake = json.loads(reply.text[1:])  # engine.io "open" packet: "0{...}"
     assert handshake["upgrades"] == []
@@ -39,7 +41,11 @@ async def _conversation(rasa_url, messages, session_id=None):
 
 async def test_questions_in_both_languages_are_answered_over_socketio(rasa_url):
     session, [english, korean] = await _conversation(
-        rasa_url, ["can we split one token across several subscriptions?", "토큰 하나를 여러 구독에 나눠 쓸 수 있나요?"]
+        rasa_url,
+        [
+            "can we split one token across several subscriptions?",
+            "토큰 하나를 여러 구독에 나눠 쓸 수 있나요?",
+        ],
     )
     assert len(session) >= 16
     assert "token" in english["text"].lower() and "Source:" in english["text"]

@@ -15,16 +15,23 @@ from partnerdesk.core.privacy import MaskingFilter, mask
         ("메일 admin@fabrikam.onmicrosoft.com 입니다", "메일 [email] 입니다"),
         ("key ABCDE-12345-FGHIJ-67890-KLMNO is used", "key [product-key] is used"),
         ("key abcde-12345-fghij-67890-klmno", "key [product-key]"),
-        ("테넌트 72f988bf-86f1-41af-91ab-2d7cd011db47에서 활성화했어요",
-         "테넌트 [id]에서 활성화했어요"),
+        (
+            "테넌트 72f988bf-86f1-41af-91ab-2d7cd011db47에서 활성화했어요",
+            "테넌트 [id]에서 활성화했어요",
+        ),
         ("tenant {72F988BF-86F1-41AF-91AB-2D7CD011DB47}", "tenant {[id]}"),
         ("token xoxb-1234567890-0987654321-AbCdEfGhIjKl leaked", "token [token] leaked"),
         ("Authorization: Bearer abc123def456ghi789", "Authorization: Bearer [token]"),
-        ("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
-         "jwt [token]"),
+        (
+            "jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0."
+            "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk",
+            "jwt [token]",
+        ),
         ("secret sk_live_4eC39HqLyjWDarjtT1zdp7dc!", "secret [token]!"),
-        ("digest 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-         "digest [token]"),
+        (
+            "digest 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "digest [token]",
+        ),
         ("토큰a1b2c3d4e5f6a7b8c9d0e1f2은 뭐죠", "토큰[token]은 뭐죠"),
     ],
 )

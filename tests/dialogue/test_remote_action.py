@@ -12,8 +12,8 @@ from rasa.shared.core.events import BotUttered, SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
+from partnerdesk.core.paths import DOMAIN_PATH
 from partnerdesk.dialogue.remote_action import ApologeticRemoteAction
-from partnerdesk.core.paths import DOMAIN_PATH, PROJECT_ROOT
 
 DOMAIN = Domain.load(str(DOMAIN_PATH))
 
@@ -30,14 +30,25 @@ async def _serve(handler):
 
 
 async def _run(url, language="en"):
-    tracker = DialogueStateTracker.from_events("p", [SlotSet("language", language)], slots=DOMAIN.slots)
+    tracker = DialogueStateTracker.from_events(
+        "p", [SlotSet("language", language)], slots=DOMAIN.slots
+    )
     action = ApologeticRemoteAction("action_answer_renewal", EndpointConfig(url))
-    return await action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(DOMAIN.responses),
-                            tracker, DOMAIN)
+    return await action.run(
+        CollectingOutputChannel(),
+        TemplatedNaturalLanguageGenerator(DOMAIN.responses),
+        tracker,
+        DOMAIN,
+    )
 
 
-@pytest.mark.parametrize("language, expected", [("en", "Sorry, I can't work out dates"), ("ko", "날짜 계산을 할 수 없어요")])
-async def test_hanging_action_server_gets_an_apology_after_the_timeout(monkeypatch, language, expected):
+@pytest.mark.parametrize(
+    "language, expected",
+    [("en", "Sorry, I can't work out dates"), ("ko", "날짜 계산을 할 수 없어요")],
+)
+async def test_hanging_action_server_gets_an_apology_after_the_timeout(
+    monkeypatch, language, expected
+):
     monkeypatch.setenv("PARTNERDESK_ACTION_TIMEOUT", "0.5")
 
     async def hang(request):
@@ -72,7 +83,9 @@ async def test_failing_action_gets_an_apology():
 
 async def test_rejections_still_reach_the_form_logic():
     async def reject(request):
-        return web.json_response({"action_name": "action_answer_renewal", "error": "no"}, status=400)
+        return web.json_response(
+            {"action_name": "action_answer_renewal", "error": "no"}, status=400
+        )
 
     runner, url = await _serve(reject)
     try:

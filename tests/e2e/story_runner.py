@@ -97,7 +97,9 @@ async def _play(agent, story: Story) -> List[str]:
             problems.append(f"{turn.text!r}: actions {actions}, expected {turn.actions}")
         for slot, value in turn.slots.items():
             if tracker.get_slot(slot) != value:
-                problems.append(f"{turn.text!r}: slot {slot}={tracker.get_slot(slot)!r}, expected {value!r}")
+                problems.append(
+                    f"{turn.text!r}: slot {slot}={tracker.get_slot(slot)!r}, expected {value!r}"
+                )
     return problems
 
 

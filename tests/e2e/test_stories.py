@@ -12,7 +12,9 @@ from tests.e2e.story_runner import play_story, read_stories
 
 STORY_DIR = PROJECT_ROOT / "tests" / "stories"
 DOMAIN = Domain.load(str(DOMAIN_PATH))
-STORIES = [story for path in sorted(STORY_DIR.glob("*.yml")) for story in read_stories(path, DOMAIN)]
+STORIES = [
+    story for path in sorted(STORY_DIR.glob("*.yml")) for story in read_stories(path, DOMAIN)
+]
 
 pytestmark = pytest.mark.slow
 
@@ -24,8 +26,15 @@ def story_agent(model_path: Path, action_server_url: str) -> Agent:
 
 def test_there_is_a_story_per_faq_and_language():
     names = {story.name for story in STORIES}
-    faq_ids = [line.split("\t")[0] for line in (PROJECT_ROOT.parent / "shared" / "faq-catalog.tsv").read_text().splitlines()[1:]]
-    missing = [f"{i} ({lang})" for i in faq_ids for lang in ("en", "ko") if f"{i} ({lang})" not in names]
+    faq_ids = [
+        line.split("\t")[0]
+        for line in (PROJECT_ROOT.parent / "shared" / "faq-catalog.tsv")
+        .read_text()
+        .splitlines()[1:]
+    ]
+    missing = [
+        f"{i} ({lang})" for i in faq_ids for lang in ("en", "ko") if f"{i} ({lang})" not in names
+    ]
     assert not missing
 
 

@@ -31,16 +31,23 @@ from tests.conftest import TEST_TODAY
 # Every fuzz test sends requests to one server: bounded examples, no per-example deadline.
 # The suite (and CI) replays the same examples each run, so that a red run is a regression;
 # PARTNERDESK_FUZZ_EXPLORE=1 draws new ones (e.g. with --hypothesis-show-statistics).
-FUZZ = settings(max_examples=50, deadline=None,
-                derandomize=os.environ.get("PARTNERDESK_FUZZ_EXPLORE") != "1",
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=50,
+    deadline=None,
+    derandomize=os.environ.get("PARTNERDESK_FUZZ_EXPLORE") != "1",
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 # Time one request may take, even a multi-megabyte one on a loaded machine.
 REQUEST_TIMEOUT_S = 30
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 # What a failure leaves in the log: a stack trace, Rasa's structured exception, a failed
 # background task, a log record that could not be written.
-FAILURE_MARKS = ("Traceback", '"exc_type"', "Task exception was never retrieved",
-                 "--- Logging error ---")
+FAILURE_MARKS = (
+    "Traceback",
+    '"exc_type"',
+    "Task exception was never retrieved",
+    "--- Logging error ---",
+)
 
 
 class FuzzServer:
@@ -84,8 +91,11 @@ class FuzzServer:
 
     def say(self, sender: str, text: str) -> list:
         """One normal REST turn; its messages."""
-        reply = requests.post(f"{self.url}/webhooks/rest/webhook",
-                              json={"sender": sender, "message": text}, timeout=60)
+        reply = requests.post(
+            f"{self.url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": text},
+            timeout=60,
+        )
         assert reply.status_code == 200, reply.text
         return reply.json()
 
@@ -97,23 +107,32 @@ class FuzzServer:
 
 
 @pytest.fixture(scope="session")
-def fuzz_server(model_path: Path, action_server_url: str, fake_slack: FakeSlack,  # noqa: F811
-                tmp_path_factory) -> Iterator[FuzzServer]:
+def fuzz_server(
+    model_path: Path,
+    action_server_url: str,
+    fake_slack: FakeSlack,  # noqa: F811
+    tmp_path_factory,
+) -> Iterator[FuzzServer]:
     """The one Rasa server all fuzz tests talk to: REST, socket.io, Slack, assistant, health."""
     workdir = tmp_path_factory.mktemp("fuzz-rasa")
     database = workdir / "conversations.db"
     endpoints = servers.write_endpoints(workdir / "endpoints.yml", action_server_url, database)
-    process = servers.rasa_server(model_path, endpoints, workdir, extra_env={
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.api_url,
-        "SLACK_CHANNEL": "",
-        "PARTNERDESK_REDIS_URL": "",
-        "PARTNERDESK_SLACK_EVENTS_DB": str(workdir / "slack_events.db"),
-        "PARTNERDESK_ASSIST_TOKEN": ASSIST_TOKEN,
-        "PARTNERDESK_DEV": "",
-        "PARTNERDESK_TODAY": TEST_TODAY,
-    }).start()
+    process = servers.rasa_server(
+        model_path,
+        endpoints,
+        workdir,
+        extra_env={
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake_slack.api_url,
+            "SLACK_CHANNEL": "",
+            "PARTNERDESK_REDIS_URL": "",
+            "PARTNERDESK_SLACK_EVENTS_DB": str(workdir / "slack_events.db"),
+            "PARTNERDESK_ASSIST_TOKEN": ASSIST_TOKEN,
+            "PARTNERDESK_DEV": "",
+            "PARTNERDESK_TODAY": TEST_TODAY,
+        },
+    ).start()
     try:
         yield FuzzServer(process, database, fake_slack)
     finally:
@@ -126,13 +145,14 @@ def still_answers_after_module(fuzz_server: FuzzServer) -> Iterator[None]:
     log_start = fuzz_server.log.stat().st_size
     yield
     assert fuzz_server.alive(), fuzz_server.log_text(log_start)[-3000:]
-    [answer] = fuzz_server.say(f"fuzz-check-{uuid.uuid4().hex}",
-                               "does the action pack come with VS enterprise?")
+    [answer] = fuzz_server.say(
+        f"fuzz-check-{uuid.uuid4().hex}", "does the action pack come with VS enterprise?"
+    )
     assert "Visual Studio Professional" in answer["text"]
     assert "Source: Partner Center docs" in answer["text"]
     log = fuzz_server.log_text(log_start)
     for mark in FAILURE_MARKS:
-        assert mark not in log, log[max(log.index(mark) - 500, 0):][:4000]
+        assert mark not in log, log[max(log.index(mark) - 500, 0) :][:4000]
 
 
 @pytest.fixture(scope="session")

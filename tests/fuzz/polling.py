@@ -35,13 +35,19 @@ class PollingSession:
         assert self.poll()[0].startswith("40"), "no socket.io CONNECT answer"
         return self
 
-    def post(self, body: Union[str, bytes], content_type: str = "text/plain;charset=UTF-8"
-             ) -> requests.Response:
+    def post(
+        self, body: Union[str, bytes], content_type: str = "text/plain;charset=UTF-8"
+    ) -> requests.Response:
         """POST ``body`` as this session's payload."""
         data = body.encode() if isinstance(body, str) else body
         headers = {"Content-Type": content_type} if content_type else {}
-        return requests.post(self.endpoint, params=self.params(), data=data, headers=headers,
-                             timeout=REQUEST_TIMEOUT_S)
+        return requests.post(
+            self.endpoint,
+            params=self.params(),
+            data=data,
+            headers=headers,
+            timeout=REQUEST_TIMEOUT_S,
+        )
 
     def poll(self) -> List[str]:
         """The packets the server has for this session (waits up to engine.io's ping)."""

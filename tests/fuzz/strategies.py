@@ -11,13 +11,17 @@ from hypothesis import strategies as st
 
 # JSON of any shape: scalars, arrays and objects nested a few levels.
 json_scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False, allow_infinity=False),
     st.text(max_size=30),
 )
 json_values = st.recursive(
     json_scalars,
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -29,11 +33,16 @@ def json_other_than(*kinds: type) -> st.SearchStrategy[Any]:
 
 # A value of the wrong type (or empty) wherever a non-empty string is expected.
 not_a_text = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-    st.lists(json_scalars, max_size=3), st.dictionaries(st.text(max_size=5), json_scalars,
-                                                        max_size=3),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.lists(json_scalars, max_size=3),
+    st.dictionaries(st.text(max_size=5), json_scalars, max_size=3),
     st.just(""),
 )
+
+
 def _is_utf8(data: bytes) -> bool:
     try:
         data.decode("utf-8")
@@ -50,11 +59,20 @@ invalid_utf8 = st.builds(
     st.binary(max_size=30),
 ).filter(lambda data: not _is_utf8(data))
 # Content types a client may wrongly send (the empty one means no header).
-content_types = st.sampled_from([
-    "", "text/plain", "text/html", "application/xml", "application/octet-stream", "image/png",
-    "application/x-www-form-urlencoded", "multipart/form-data; boundary=fuzz",
-    "application/json; charset=latin-1", "application/json",
-])
+content_types = st.sampled_from(
+    [
+        "",
+        "text/plain",
+        "text/html",
+        "application/xml",
+        "application/octet-stream",
+        "image/png",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=fuzz",
+        "application/json; charset=latin-1",
+        "application/json",
+    ]
+)
 
 NESTING = 10_000
 MEGABYTES = 5

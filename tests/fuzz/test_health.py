@@ -16,23 +16,31 @@ pytestmark = [pytest.mark.slow, pytest.mark.server]
 ROUTES = ["/webhooks/health/", "/webhooks/rest/", "/webhooks/assist/", "/webhooks/slack/"]
 
 
-@given(route=st.sampled_from(ROUTES),
-       query=st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=3))
+@given(
+    route=st.sampled_from(ROUTES),
+    query=st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=3),
+)
 @settings(FUZZ, max_examples=30)
-def test_gets_with_any_query_answer_json(fuzz_server: FuzzServer, route: str,
-                                         query: Dict[str, str]) -> None:
+def test_gets_with_any_query_answer_json(
+    fuzz_server: FuzzServer, route: str, query: Dict[str, str]
+) -> None:
     reply = requests.get(f"{fuzz_server.url}{route}", params=query, timeout=REQUEST_TIMEOUT_S)
     assert reply.status_code == 200, (reply.status_code, reply.text[:300])
     assert reply.json()["status"] == "ok"
 
 
-@given(route=st.sampled_from(ROUTES), method=st.sampled_from(["POST", "PUT", "DELETE", "PATCH"]),
-       body=st.binary(max_size=100))
+@given(
+    route=st.sampled_from(ROUTES),
+    method=st.sampled_from(["POST", "PUT", "DELETE", "PATCH"]),
+    body=st.binary(max_size=100),
+)
 @settings(FUZZ, max_examples=30)
-def test_other_methods_are_refused(fuzz_server: FuzzServer, route: str, method: str,
-                                   body: bytes) -> None:
-    reply = requests.request(method, f"{fuzz_server.url}{route}", data=body,
-                             timeout=REQUEST_TIMEOUT_S)
+def test_other_methods_are_refused(
+    fuzz_server: FuzzServer, route: str, method: str, body: bytes
+) -> None:
+    reply = requests.request(
+        method, f"{fuzz_server.url}{route}", data=body, timeout=REQUEST_TIMEOUT_S
+    )
     assert_refused(reply)
 
 

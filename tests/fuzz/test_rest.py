@@ -34,11 +34,13 @@ LONG_MESSAGE_SECONDS = 20
 FALLBACK_OPENINGS = ("Sorry", "I'm not sure I understood", "죄송합니다", "정확히 이해했는지")
 
 
-def _post(server: FuzzServer, body: bytes, content_type: Optional[str] = "application/json"
-          ) -> requests.Response:
+def _post(
+    server: FuzzServer, body: bytes, content_type: Optional[str] = "application/json"
+) -> requests.Response:
     headers = {"Content-Type": content_type} if content_type else {}
-    return requests.post(f"{server.url}/webhooks/rest/webhook", data=body, headers=headers,
-                         timeout=REQUEST_TIMEOUT_S)
+    return requests.post(
+        f"{server.url}/webhooks/rest/webhook", data=body, headers=headers, timeout=REQUEST_TIMEOUT_S
+    )
 
 
 def _sender() -> str:
@@ -82,8 +84,9 @@ def test_random_json_is_refused(fuzz_server: FuzzServer, body: Any) -> None:
 
 @given(body=broken_bodies())
 @settings(FUZZ, max_examples=80)
-def test_missing_fields_and_wrong_types_are_refused(fuzz_server: FuzzServer,
-                                                     body: Dict[str, Any]) -> None:
+def test_missing_fields_and_wrong_types_are_refused(
+    fuzz_server: FuzzServer, body: Dict[str, Any]
+) -> None:
     with no_new_events(fuzz_server):
         assert_refused(_post(fuzz_server, json.dumps(body).encode()))
 
@@ -97,8 +100,7 @@ def test_any_text_gets_an_answer(fuzz_server: FuzzServer, text: str) -> None:
 
 @given(text=st.text(st.characters(blacklist_categories=()), min_size=1, max_size=20))
 @settings(FUZZ, max_examples=30)
-def test_escaped_lone_surrogates_and_control_characters(fuzz_server: FuzzServer,
-                                                        text: str) -> None:
+def test_escaped_lone_surrogates_and_control_characters(fuzz_server: FuzzServer, text: str) -> None:
     """JSON escapes of any code point, lone surrogates included: answered or refused."""
     body = json.dumps({"sender": _sender(), "message": text}).encode()
     assert_no_5xx(_post(fuzz_server, body))
@@ -134,15 +136,21 @@ def test_bodies_of_several_megabytes(fuzz_server: FuzzServer) -> None:
         assert_refused(_post(fuzz_server, long_message))
         assert_refused(_post(fuzz_server, b"\xff" * 5_000_000))
         assert_refused(_post(fuzz_server, b"[" * 5_000_000))
-        assert_refused(_post(fuzz_server, urlencode({"message": "x" * 5_000_000}).encode(),
-                             "application/x-www-form-urlencoded"))
+        assert_refused(
+            _post(
+                fuzz_server,
+                urlencode({"message": "x" * 5_000_000}).encode(),
+                "application/x-www-form-urlencoded",
+            )
+        )
     _answered(_post(fuzz_server, several_megabytes(sender=_sender(), message="hello")))
 
 
 @given(content_type=content_types, as_form=st.booleans(), text=st.text(max_size=40))
 @settings(FUZZ, max_examples=40)
-def test_wrong_content_types(fuzz_server: FuzzServer, content_type: str, as_form: bool,
-                             text: str) -> None:
+def test_wrong_content_types(
+    fuzz_server: FuzzServer, content_type: str, as_form: bool, text: str
+) -> None:
     """A form body is refused whatever its type says; a JSON body is read as JSON."""
     fields = {"sender": _sender(), "message": text}
     if as_form:
@@ -152,10 +160,12 @@ def test_wrong_content_types(fuzz_server: FuzzServer, content_type: str, as_form
         assert_no_5xx(_post(fuzz_server, json.dumps(fields).encode(), content_type))
 
 
-words = st.text(st.characters(min_codepoint=ord("a"), max_codepoint=ord("z")), min_size=2,
-                max_size=9)
-hangul_words = st.text(st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1,
-                       max_size=5)
+words = st.text(
+    st.characters(min_codepoint=ord("a"), max_codepoint=ord("z")), min_size=2, max_size=9
+)
+hangul_words = st.text(
+    st.characters(min_codepoint=0xAC00, max_codepoint=0xD7A3), min_size=1, max_size=5
+)
 
 
 def _ten_thousand_chars(vocabulary: List[str]) -> str:
@@ -173,19 +183,25 @@ def test_ten_thousand_character_messages_are_answered_in_their_language(
     vocabulary = data.draw(st.lists(hangul_words if korean else words, min_size=1, max_size=30))
     text = _ten_thousand_chars(vocabulary)
     started = time.monotonic()
-    messages = _answered(_post(fuzz_server, json.dumps({"sender": _sender(),
-                                                        "message": text}).encode()))
+    messages = _answered(
+        _post(fuzz_server, json.dumps({"sender": _sender(), "message": text}).encode())
+    )
     assert time.monotonic() - started < LONG_MESSAGE_SECONDS
     assert bool(HANGUL.search(messages[0]["text"])) == korean, messages
 
 
 @pytest.mark.parametrize("korean", [False, True], ids=["english", "korean"])
-def test_ten_thousand_characters_of_gibberish_get_the_fallback(fuzz_server: FuzzServer,
-                                                               korean: bool) -> None:
+def test_ten_thousand_characters_of_gibberish_get_the_fallback(
+    fuzz_server: FuzzServer, korean: bool
+) -> None:
     vocabulary = ["웩퓽갻", "뷁쀍", "퓰릏"] if korean else ["qzxv", "wplk", "brzt"]
     started = time.monotonic()
-    [message] = _answered(_post(fuzz_server, json.dumps(
-        {"sender": _sender(), "message": _ten_thousand_chars(vocabulary)}).encode()))
+    [message] = _answered(
+        _post(
+            fuzz_server,
+            json.dumps({"sender": _sender(), "message": _ten_thousand_chars(vocabulary)}).encode(),
+        )
+    )
     assert time.monotonic() - started < LONG_MESSAGE_SECONDS
     assert message["text"].startswith(FALLBACK_OPENINGS), message
     assert bool(HANGUL.search(message["text"])) == korean, message

@@ -40,13 +40,19 @@ from tests.fuzz.strategies import (
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.server]
-IGNORED = ("Not an event PartnerDesk answers.", "Not a message PartnerDesk answers.",
-           "Not an interaction PartnerDesk answers.")
+IGNORED = (
+    "Not an event PartnerDesk answers.",
+    "Not a message PartnerDesk answers.",
+    "Not an interaction PartnerDesk answers.",
+)
 FORM = "application/x-www-form-urlencoded"
 forms = st.dictionaries(st.text(max_size=8), st.text(max_size=20), max_size=4)
-bodies = st.one_of(json_values.map(lambda value: json.dumps(value).encode()),
-                   st.binary(max_size=200), invalid_utf8,
-                   forms.map(lambda form: urlencode(form).encode()))
+bodies = st.one_of(
+    json_values.map(lambda value: json.dumps(value).encode()),
+    st.binary(max_size=200),
+    invalid_utf8,
+    forms.map(lambda form: urlencode(form).encode()),
+)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -74,13 +80,32 @@ def _assert_refused_or_ignored(reply: requests.Response) -> None:
         assert_refused(reply)
 
 
-@given(body=bodies, content_type=content_types, path=st.sampled_from(["/webhook", "/command"]),
-       fault=st.sampled_from(["unsigned", "wrong secret", "stale", "future", "bad timestamp",
-                              "no timestamp", "bad signature", "non-ASCII"]))
+@given(
+    body=bodies,
+    content_type=content_types,
+    path=st.sampled_from(["/webhook", "/command"]),
+    fault=st.sampled_from(
+        [
+            "unsigned",
+            "wrong secret",
+            "stale",
+            "future",
+            "bad timestamp",
+            "no timestamp",
+            "bad signature",
+            "non-ASCII",
+        ]
+    ),
+)
 @settings(FUZZ, max_examples=60)
-def test_requests_not_signed_by_slack_get_401(fuzz_server: FuzzServer, slack_sender: SlackSender,
-                                              body: bytes, content_type: str, path: str,
-                                              fault: str) -> None:
+def test_requests_not_signed_by_slack_get_401(
+    fuzz_server: FuzzServer,
+    slack_sender: SlackSender,
+    body: bytes,
+    content_type: str,
+    path: str,
+    fault: str,
+) -> None:
     now = int(time.time())
     options: Dict[str, Any] = {
         "unsigned": {"signed": False},
@@ -90,8 +115,9 @@ def test_requests_not_signed_by_slack_get_401(fuzz_server: FuzzServer, slack_sen
         "bad timestamp": {"timestamp": "yesterday"},
         "no timestamp": {"headers": {"X-Slack-Request-Timestamp": ""}},
         "bad signature": {"headers": {"X-Slack-Signature": "v0=" + "0" * 64}},
-        "non-ASCII": {"headers": {"X-Slack-Signature": "v0=\xe9\x80",
-                                  "X-Slack-Request-Timestamp": "\xb9\xb2"}},
+        "non-ASCII": {
+            "headers": {"X-Slack-Signature": "v0=\xe9\x80", "X-Slack-Request-Timestamp": "\xb9\xb2"}
+        },
     }[fault]
     url = _slack_url(slack_sender, path)
     with no_new_events(fuzz_server):
@@ -102,9 +128,9 @@ def test_requests_not_signed_by_slack_get_401(fuzz_server: FuzzServer, slack_sen
 
 @given(body=bodies, content_type=content_types)
 @settings(FUZZ, max_examples=60)
-def test_signed_garbage_events_are_refused_or_ignored(fuzz_server: FuzzServer,
-                                                      slack_sender: SlackSender, body: bytes,
-                                                      content_type: str) -> None:
+def test_signed_garbage_events_are_refused_or_ignored(
+    fuzz_server: FuzzServer, slack_sender: SlackSender, body: bytes, content_type: str
+) -> None:
     with no_new_events(fuzz_server):
         _assert_refused_or_ignored(slack_sender.post(body, content_type))
 
@@ -133,55 +159,91 @@ def broken_events(draw: st.DrawFn) -> Dict[str, Any]:
 
 @given(body=broken_events())
 @settings(FUZZ, max_examples=60)
-def test_signed_broken_events_are_ignored(fuzz_server: FuzzServer, slack_sender: SlackSender,
-                                          body: Dict[str, Any]) -> None:
+def test_signed_broken_events_are_ignored(
+    fuzz_server: FuzzServer, slack_sender: SlackSender, body: Dict[str, Any]
+) -> None:
     with no_new_events(fuzz_server):
         _assert_refused_or_ignored(slack_sender.event(body))
 
 
-interactive_types = st.sampled_from(["button", "select", "static_select", "external_select",
-                                     "conversations_select", "users_select", "channels_select",
-                                     "overflow", "datepicker", "checkboxes", "radio_buttons"])
+interactive_types = st.sampled_from(
+    [
+        "button",
+        "select",
+        "static_select",
+        "external_select",
+        "conversations_select",
+        "users_select",
+        "channels_select",
+        "overflow",
+        "datepicker",
+        "checkboxes",
+        "radio_buttons",
+    ]
+)
 broken_actions = st.builds(
-    lambda kind, fields: {**fields, "type": kind}, interactive_types,
-    st.dictionaries(st.sampled_from(["value", "selected_options", "selected_option",
-                                     "selected_conversation", "selected_user", "selected_channel",
-                                     "selected_date"]), json_values, max_size=3),
+    lambda kind, fields: {**fields, "type": kind},
+    interactive_types,
+    st.dictionaries(
+        st.sampled_from(
+            [
+                "value",
+                "selected_options",
+                "selected_option",
+                "selected_conversation",
+                "selected_user",
+                "selected_channel",
+                "selected_date",
+            ]
+        ),
+        json_values,
+        max_size=3,
+    ),
 )
 
 
-@given(actions=st.lists(broken_actions, max_size=2) | json_values,
-       user=st.just({}) | st.fixed_dictionaries({"id": not_a_text})
-       | json_other_than(dict))
+@given(
+    actions=st.lists(broken_actions, max_size=2) | json_values,
+    user=st.just({}) | st.fixed_dictionaries({"id": not_a_text}) | json_other_than(dict),
+)
 @settings(FUZZ, max_examples=60)
 def test_signed_clicks_of_the_wrong_shape_are_ignored(
     fuzz_server: FuzzServer, slack_sender: SlackSender, actions: Any, user: Any
 ) -> None:
     """Whatever the components' values, a click without a user's id is never answered."""
-    payload = {"type": "block_actions", "user": user, "actions": actions,
-               "channel": {"id": new_channel()}, "message": {"ts": "1700000000.000100"}}
+    payload = {
+        "type": "block_actions",
+        "user": user,
+        "actions": actions,
+        "channel": {"id": new_channel()},
+        "message": {"ts": "1700000000.000100"},
+    }
     with no_new_events(fuzz_server):
         _assert_refused_or_ignored(slack_sender.click(payload))
 
 
 @pytest.mark.parametrize("nested", deeply_nested(), ids=["arrays", "objects"])
-def test_signed_deeply_nested_json_is_refused(fuzz_server: FuzzServer, slack_sender: SlackSender,
-                                              nested: bytes) -> None:
+def test_signed_deeply_nested_json_is_refused(
+    fuzz_server: FuzzServer, slack_sender: SlackSender, nested: bytes
+) -> None:
     with no_new_events(fuzz_server):
         assert_refused(slack_sender.post(nested, "application/json"))
         assert_refused(slack_sender.post(b"payload=" + nested, FORM))
 
 
-def test_signed_bodies_of_several_megabytes(fuzz_server: FuzzServer, slack_sender: SlackSender,
-                                            command: SlackSender) -> None:
+def test_signed_bodies_of_several_megabytes(
+    fuzz_server: FuzzServer, slack_sender: SlackSender, command: SlackSender
+) -> None:
     """Refused or ignored: a padded event, a padded click, a padded command, garbage."""
     event = envelope(message_event("hi", new_channel(), subtype="bot_message"))
     with no_new_events(fuzz_server):
-        _assert_refused_or_ignored(slack_sender.post(several_megabytes(**event),
-                                                     "application/json"))
+        _assert_refused_or_ignored(
+            slack_sender.post(several_megabytes(**event), "application/json")
+        )
         _assert_refused_or_ignored(slack_sender.post(b"\xff" * 5_000_000, "application/json"))
-        _assert_refused_or_ignored(slack_sender.post(
-            urlencode({"payload": "{" + "x" * 5_000_000}).encode(), FORM))
+        _assert_refused_or_ignored(
+            slack_sender.post(urlencode({"payload": "{" + "x" * 5_000_000}).encode(), FORM)
+        )
         answer = command.post(slash_command("x" * 5_000_000, new_channel("C")), FORM)
         assert answer.status_code == 200 and "No drafts" in answer.json()["text"], answer.text[:300]
         assert_refused(command.post(b"\xff" * 5_000_000, FORM))
@@ -193,8 +255,13 @@ def _assert_ephemeral(reply: requests.Response) -> None:
     assert answer["response_type"] == "ephemeral" and answer["text"].strip(), answer
 
 
-@given(fields=st.dictionaries(st.sampled_from(["text", "command", "user_id", "channel_id"])
-                              | st.text(max_size=8), st.text(max_size=300), max_size=5))
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(["text", "command", "user_id", "channel_id"]) | st.text(max_size=8),
+        st.text(max_size=300),
+        max_size=5,
+    )
+)
 @settings(FUZZ, max_examples=50)
 def test_signed_random_slash_commands_get_an_ephemeral_answer(
     fuzz_server: FuzzServer, command: SlackSender, fields: Dict[str, str]
@@ -206,8 +273,9 @@ def test_signed_random_slash_commands_get_an_ephemeral_answer(
 
 @given(text=st.integers(5_001, 10_000).map(lambda length: ("액션팩 갱신 " * 2_000)[:length]))
 @settings(FUZZ, max_examples=5)
-def test_signed_slash_commands_over_the_length_limit(fuzz_server: FuzzServer,
-                                                     command: SlackSender, text: str) -> None:
+def test_signed_slash_commands_over_the_length_limit(
+    fuzz_server: FuzzServer, command: SlackSender, text: str
+) -> None:
     reply = command.post(slash_command(text, new_channel("C")), FORM)
     _assert_ephemeral(reply)
     assert "5000" in reply.json()["text"]
@@ -215,8 +283,9 @@ def test_signed_slash_commands_over_the_length_limit(fuzz_server: FuzzServer,
 
 @given(body=invalid_utf8 | bodies, content_type=content_types)
 @settings(FUZZ, max_examples=50)
-def test_signed_garbage_slash_commands(fuzz_server: FuzzServer, command: SlackSender, body: bytes,
-                                       content_type: str) -> None:
+def test_signed_garbage_slash_commands(
+    fuzz_server: FuzzServer, command: SlackSender, body: bytes, content_type: str
+) -> None:
     """Not a form, or not UTF-8: a 4xx; otherwise the ephemeral answer."""
     with no_new_events(fuzz_server):
         reply = command.post(body, content_type)

@@ -66,11 +66,33 @@ malformed_payloads = st.one_of(
     invalid_utf8,
     # not a packet type; "d=" would be a JSONP payload
     st.text(min_size=1).filter(lambda text: not text[0].isdigit() and not text.startswith("d=")),
-    st.sampled_from(["0", "2", "6", "44", "45", "46", "47", "4", "b!!", "42", "42{}", '42"x"',
-                     "42[]", "42[1]", "42[[1]]", "42{\"a\": 1}", "4" + "5" * 40, "4/",
-                     "4" + "[" * NESTING,
-                     '42["user_uttered",' + "[" * NESTING + "]" * NESTING + "]",
-                     "4" + "[" * NESTING + "]" * NESTING, "\x1e\x1e", "42[\"x\"]\x1e"]),
+    st.sampled_from(
+        [
+            "0",
+            "2",
+            "6",
+            "44",
+            "45",
+            "46",
+            "47",
+            "4",
+            "b!!",
+            "42",
+            "42{}",
+            '42"x"',
+            "42[]",
+            "42[1]",
+            "42[[1]]",
+            '42{"a": 1}',
+            "4" + "5" * 40,
+            "4/",
+            "4" + "[" * NESTING,
+            '42["user_uttered",' + "[" * NESTING + "]" * NESTING + "]",
+            "4" + "[" * NESTING + "]" * NESTING,
+            "\x1e\x1e",
+            '42["x"]\x1e',
+        ]
+    ),
 )
 
 
@@ -94,17 +116,31 @@ def test_random_payloads(fuzz_server: FuzzServer, body: Any, content_type: str) 
     session.close()
 
 
-@given(query=st.dictionaries(st.sampled_from(["EIO", "transport", "sid", "j", "b64", "t", "x"])
-                             | st.text(max_size=5), st.text(max_size=12), max_size=4),
-       method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "OPTIONS"]),
-       origin=st.none() | st.text(st.characters(min_codepoint=0x21, max_codepoint=0xFF,
-                                                blacklist_categories=("Cc", "Zs")), max_size=30))
+@given(
+    query=st.dictionaries(
+        st.sampled_from(["EIO", "transport", "sid", "j", "b64", "t", "x"]) | st.text(max_size=5),
+        st.text(max_size=12),
+        max_size=4,
+    ),
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "OPTIONS"]),
+    origin=st.none()
+    | st.text(
+        st.characters(min_codepoint=0x21, max_codepoint=0xFF, blacklist_categories=("Cc", "Zs")),
+        max_size=30,
+    ),
+)
 @settings(FUZZ, max_examples=60)
-def test_random_queries_and_origins(fuzz_server: FuzzServer, query: Dict[str, str], method: str,
-                                    origin: Optional[str]) -> None:
+def test_random_queries_and_origins(
+    fuzz_server: FuzzServer, query: Dict[str, str], method: str, origin: Optional[str]
+) -> None:
     headers = {"Origin": origin} if origin is not None else {}
-    reply = requests.request(method, f"{fuzz_server.url}/socket.io/?{urlencode(query)}",
-                             data=b"40", headers=headers, timeout=REQUEST_TIMEOUT_S)
+    reply = requests.request(
+        method,
+        f"{fuzz_server.url}/socket.io/?{urlencode(query)}",
+        data=b"40",
+        headers=headers,
+        timeout=REQUEST_TIMEOUT_S,
+    )
     assert_no_5xx(reply)
 
 
@@ -123,8 +159,9 @@ def broken_messages(draw: st.DrawFn) -> Any:
         too_long = st.integers(20_001, 20_100).map(lambda length: "a" * length)
         data["message"] = draw(not_a_text.filter(lambda value: value != "") | too_long)
     else:
-        data["metadata"] = draw(json_other_than(dict, type(None))
-                                | st.text(max_size=20).filter(_not_a_json_object))
+        data["metadata"] = draw(
+            json_other_than(dict, type(None)) | st.text(max_size=20).filter(_not_a_json_object)
+        )
     return data
 
 
@@ -138,12 +175,19 @@ def test_messages_of_the_wrong_shape_get_bad_request(fuzz_server: FuzzServer, da
     session.close()
 
 
-@given(data=json_other_than(dict, type(None))
-       | st.fixed_dictionaries({"session_id": not_a_text.filter(lambda value: value is not None)
-                                | st.text(min_size=257, max_size=300)}))
+@given(
+    data=json_other_than(dict, type(None))
+    | st.fixed_dictionaries(
+        {
+            "session_id": not_a_text.filter(lambda value: value is not None)
+            | st.text(min_size=257, max_size=300)
+        }
+    )
+)
 @settings(FUZZ, max_examples=40)
-def test_session_requests_of_the_wrong_shape_get_bad_request(fuzz_server: FuzzServer,
-                                                            data: Any) -> None:
+def test_session_requests_of_the_wrong_shape_get_bad_request(
+    fuzz_server: FuzzServer, data: Any
+) -> None:
     """A session request is ``null`` or ``{"session_id": "..." or null}``; nothing else."""
     session = _session(fuzz_server)
     assert session.emit("session_request", data).status_code == 200
@@ -163,10 +207,14 @@ def test_bodies_of_several_megabytes_are_refused_at_once(fuzz_server: FuzzServer
     session.close()
 
 
-@pytest.mark.parametrize(("text", "korean"), [
-    (("how do I renew the competency " * 400)[:10_000], False),
-    (("역량 갱신은 어떻게 하나요 " * 800)[:10_000], True),
-], ids=["english", "korean"])
+@pytest.mark.parametrize(
+    ("text", "korean"),
+    [
+        (("how do I renew the competency " * 400)[:10_000], False),
+        (("역량 갱신은 어떻게 하나요 " * 800)[:10_000], True),
+    ],
+    ids=["english", "korean"],
+)
 def test_a_ten_thousand_character_message_is_answered_in_its_language(
     fuzz_server: FuzzServer, text: str, korean: bool
 ) -> None:

@@ -8,11 +8,11 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
+from partnerdesk.core.knowledge import Knowledge, load_knowledge
+from partnerdesk.core.paths import PROJECT_ROOT
 from partnerdesk.generate.corrections import Reviewed, load_reviewed
 from partnerdesk.generate.generate import CatalogRow, ImportPaths, build_knowledge, read_catalog
 from partnerdesk.generate.parser import ParsedPage, parse_page
-from partnerdesk.core.knowledge import Knowledge, load_knowledge
-from partnerdesk.core.paths import PROJECT_ROOT
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ import re
 import pytest
 from pydantic import ValidationError
 
+from partnerdesk.core.knowledge import Bilingual
 from partnerdesk.generate.corrections import (
     CorrectionError,
     KoreanFix,
@@ -11,7 +12,6 @@ from partnerdesk.generate.corrections import (
     fix_korean,
     tidy_english,
 )
-from partnerdesk.core.knowledge import Bilingual
 
 KOREAN_GLITCHES = (
     re.compile(r"^대답\."),
@@ -64,7 +64,10 @@ def test_every_catalogue_id_has_short_titles_and_reviewed_korean(reviewed, catal
 
 def test_changed_english_invalidates_the_korean_review(page, reviewed):
     raw = page.faqs[0]
-    assert correct_faq("renew_competency", raw, reviewed).question.ko == "역량은 어떤 절차로 언제 갱신하나요?"
+    assert (
+        correct_faq("renew_competency", raw, reviewed).question.ko
+        == "역량은 어떤 절차로 언제 갱신하나요?"
+    )
     changed_answer = Bilingual(en=raw.answer.en + " New rule.", ko=raw.answer.ko)
     edited = dataclasses.replace(raw, answer=changed_answer)
     with pytest.raises(CorrectionError, match="renew_competency"):

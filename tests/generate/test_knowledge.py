@@ -1,7 +1,7 @@
 import pytest
 
-from partnerdesk.generate.generate import render_outputs, write_outputs
 from partnerdesk.core.knowledge import Bilingual, load_knowledge
+from partnerdesk.generate.generate import render_outputs, write_outputs
 
 
 def test_the_committed_file_loads_as_built(knowledge, built_knowledge):

@@ -13,6 +13,7 @@ def _pair(ttu_id: str, korean: str, english: str) -> str:
     )
 
 
+QUESTION = _pair("x-4", "**질문** **인가요?**", "**Is it** **a question?**")
 MINI_PAGE = f"""---
 title: 테스트
 ms.date: 01/02/2021
@@ -21,7 +22,7 @@ ms.date: 01/02/2021
 
 ## <a name="one"></a>{_pair("x-2", "하나", "One")}
 
-{_pair("x-3", "**Q.**", "**Q.**")} {_pair("x-4", "**질문** **인가요?**", "**Is it** **a question?**")}
+{_pair("x-3", "**Q.**", "**Q.**")} {QUESTION}
 
 {_pair("x-5", "A.", "A.")}
  {_pair("x-6", "첫째.", "First.")}

@@ -4,8 +4,12 @@ from rasa.shared.nlu.training_data.message import Message
 from partnerdesk.nlu.answer_fallback import AnswerAwareFallbackClassifier
 from partnerdesk.nlu.faq_payload import FaqPayloadResolver
 
-CONFIG = {"threshold": 0.4, "ambiguity_threshold": 0.05, "answer_threshold": 0.4,
-          "answer_ambiguity_threshold": 0.05}
+CONFIG = {
+    "threshold": 0.4,
+    "ambiguity_threshold": 0.05,
+    "answer_threshold": 0.4,
+    "answer_ambiguity_threshold": 0.05,
+}
 
 
 def _message(text, intent_ranking, answer_ranking):
@@ -42,7 +46,11 @@ def _classify(message):
 
 
 def test_confident_intent_and_answer_pass():
-    message = _message("renew", [("faq", 0.95), ("greet", 0.05)], [("renew_competency", 0.9), ("renew_action_pack", 0.05)])
+    message = _message(
+        "renew",
+        [("faq", 0.95), ("greet", 0.05)],
+        [("renew_competency", 0.9), ("renew_action_pack", 0.05)],
+    )
     assert _classify(message) == ("faq", None)
 
 
@@ -72,7 +80,8 @@ def test_answer_confidence_is_ignored_for_other_intents():
 
 def test_button_payload_selects_the_named_answer_at_full_confidence():
     message = _message(
-        "/faq/renew_action_pack", [("out_of_scope", 0.6), ("faq", 0.4)],
+        "/faq/renew_action_pack",
+        [("out_of_scope", 0.6), ("faq", 0.4)],
         [("renew_competency", 0.5), ("renew_action_pack", 0.3), ("token_split", 0.2)],
     )
     FaqPayloadResolver().process([message])
@@ -80,10 +89,15 @@ def test_button_payload_selects_the_named_answer_at_full_confidence():
     response = message.get("response_selector")["faq"]["response"]
     assert response["intent_response_key"] == "faq/renew_action_pack"
     assert response["utter_action"] == "utter_faq/renew_action_pack"
-    assert message.get("response_selector")["faq"]["ranking"][0]["intent_response_key"] == "faq/renew_action_pack"
+    assert (
+        message.get("response_selector")["faq"]["ranking"][0]["intent_response_key"]
+        == "faq/renew_action_pack"
+    )
 
 
-@pytest.mark.parametrize("text", ["/faq/no_such_answer", "/faq/", "faq/renew_action_pack", "/greet"])
+@pytest.mark.parametrize(
+    "text", ["/faq/no_such_answer", "/faq/", "faq/renew_action_pack", "/greet"]
+)
 def test_unknown_or_malformed_payloads_are_left_alone(text):
     message = _message(text, [("out_of_scope", 0.9)], [("renew_competency", 0.5)])
     FaqPayloadResolver().process([message])

@@ -1,4 +1,4 @@
-"""NLU evaluation on the held-out file, against the budgets in the brief."""
+"""NLU evaluation on the held-out files, against the budgets in the brief."""
 
 import pytest
 
@@ -24,19 +24,19 @@ def test_heldout_file_is_big_enough():
 
 
 def test_faq_top1_english(report):
-    assert report["faq_top1"]["en"] >= 0.95, report["misses"]
+    assert report["faq_top1"]["en"] >= 0.97, report["misses"]
 
 
 def test_faq_top1_korean(report):
-    assert report["faq_top1"]["ko"] >= 0.93, report["misses"]
+    assert report["faq_top1"]["ko"] >= 0.95, report["misses"]
 
 
 def test_out_of_scope_is_caught(report):
-    assert report["out_of_scope_caught"] >= 0.85, report["misses"]
+    assert report["out_of_scope_caught"] >= 0.90, report["misses"]
 
 
 def test_in_scope_questions_rarely_fall_back(report):
-    assert report["in_scope_fallback"] <= 0.05, report["misses"]
+    assert report["in_scope_fallback"] <= 0.03, report["misses"]
 
 
 def test_chitchat_intents(report):

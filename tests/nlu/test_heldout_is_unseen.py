@@ -1,11 +1,13 @@
-"""The held-out lines and the test stories' messages are never in the training data."""
+"""The held-out lines (also the long messages) and the test stories' messages are never
+in the training data."""
 
 import re
 
 import yaml
 
-from partnerdesk.tools.nlu_eval import load_cases
 from partnerdesk.core.paths import PROJECT_ROOT
+from partnerdesk.tools.nlu_eval import load_cases
+from tests.nlu.test_long_messages import long_message_texts
 
 
 def _normalise(text: str) -> str:
@@ -32,7 +34,7 @@ def _story_messages() -> list:
 
 def test_no_heldout_or_story_line_is_trained_on():
     training = _training_examples()
-    tested = [case.text for case in load_cases()] + _story_messages()
+    tested = [case.text for case in load_cases()] + _story_messages() + long_message_texts()
     assert [text for text in tested if _normalise(text) in training] == []
 
 

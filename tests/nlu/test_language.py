@@ -23,14 +23,22 @@ def test_detects_language_of_text(text, expected):
     assert detect_language(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "   ", "2020-09-01", "9/1/2020", "👍🙏", "MAP", "IUR?", "/faq/token_split"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "2020-09-01", "9/1/2020", "👍🙏", "MAP", "IUR?", "/faq/token_split"]
+)
 def test_text_without_telling_letters_is_undecided(text):
     assert detect_language(text) is None
 
 
 @pytest.mark.parametrize(
     ("metadata", "expected"),
-    [({"locale": "ko-KR"}, "ko"), ({"language": "en"}, "en"), ({"lang": "fr"}, None), (None, None), ({}, None)],
+    [
+        ({"locale": "ko-KR"}, "ko"),
+        ({"language": "en"}, "en"),
+        ({"lang": "fr"}, None),
+        (None, None),
+        ({}, None),
+    ],
 )
 def test_locale_from_channel_metadata(metadata, expected):
     assert locale_language(metadata) == expected

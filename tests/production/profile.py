@@ -60,8 +60,11 @@ class Profile:
         """``scripts/production COMMAND``; fails the test with its output if it fails."""
         began = time.monotonic()
         result = subprocess.run(
-            [str(SCRIPT), command], env={**os.environ, **self.env}, capture_output=True,
-            text=True, timeout=COMMAND_TIMEOUT_S,
+            [str(SCRIPT), command],
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_S,
         )
         self.timings.setdefault(command, []).append(time.monotonic() - began)
         allowed = (0, 3) if command == "status" else (0,)  # status: 3 when something is stopped
@@ -123,8 +126,10 @@ class Profile:
     def database_url(self) -> str:
         """SQLAlchemy URL of the profile's conversations database."""
         password = self.secrets()["PARTNERDESK_DB_PASSWORD"]
-        return (f"postgresql://partnerdesk:{password}@127.0.0.1:"
-                f"{self.env['PARTNERDESK_PG_PORT']}/partnerdesk")
+        return (
+            f"postgresql://partnerdesk:{password}@127.0.0.1:"
+            f"{self.env['PARTNERDESK_PG_PORT']}/partnerdesk"
+        )
 
     def remove(self) -> None:
         """``down`` and delete the state folder."""
@@ -145,8 +150,9 @@ def _alive(pid: int) -> bool:
 
 def say(base: str, sender: str, text: str, timeout: float = 60) -> List[str]:
     """One REST turn through ``base``; the bot's texts (fails on a non-200)."""
-    response = requests.post(f"{base}/webhooks/rest/webhook",
-                             json={"sender": sender, "message": text}, timeout=timeout)
+    response = requests.post(
+        f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
+    )
     assert response.status_code == 200, (response.status_code, response.text[:300])
     return [message.get("text", "") for message in response.json()]
 
@@ -157,7 +163,10 @@ def user_texts(engine, sender: str) -> List[str]:
 
     with engine.connect() as connection:
         rows = connection.execute(
-            sa.text("SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user' "
-                    "ORDER BY id"), {"sender": sender},
+            sa.text(
+                "SELECT data FROM events WHERE sender_id = :sender AND type_name = 'user' "
+                "ORDER BY id"
+            ),
+            {"sender": sender},
         )
         return [json.loads(row.data).get("text") for row in rows]

@@ -63,8 +63,17 @@ class RedisServer:
         import redis
 
         args = [
-            str(REDIS_SERVER), "--port", str(self.port), "--bind", "127.0.0.1",
-            "--save", "", "--appendonly", "no", "--dir", str(self.workdir),
+            str(REDIS_SERVER),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(self.workdir),
         ]
         with (self.workdir / "redis.log").open("ab") as log:
             self.process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
@@ -127,19 +136,32 @@ class PostgresServer:
             for path in (root / "sock", password_file):
                 shutil.chown(path, PG_SUPERUSER)
         subprocess.run(
-            _as_postgres([
-                str(PG_BIN / "initdb"), "-D", str(root / "data"), "-U", PG_SUPERUSER,
-                "--auth=scram-sha-256", f"--pwfile={password_file}", "--no-sync",
-                "--encoding=UTF8", "--locale=C",
-            ]),
-            check=True, capture_output=True, timeout=60,
+            _as_postgres(
+                [
+                    str(PG_BIN / "initdb"),
+                    "-D",
+                    str(root / "data"),
+                    "-U",
+                    PG_SUPERUSER,
+                    "--auth=scram-sha-256",
+                    f"--pwfile={password_file}",
+                    "--no-sync",
+                    "--encoding=UTF8",
+                    "--locale=C",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
         return cls(root=root, port=free_port())
 
     def _pg_ctl(self, *args: str) -> None:
         subprocess.run(
             _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), *args]),
-            check=True, capture_output=True, timeout=START_TIMEOUT_S + 10,
+            check=True,
+            capture_output=True,
+            timeout=START_TIMEOUT_S + 10,
         )
 
     def start(self) -> "PostgresServer":
@@ -164,8 +186,9 @@ class PostgresServer:
         self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
 
-    def url(self, db: str = "postgres", user: str = PG_SUPERUSER,
-            password: str = PG_SUPERUSER_PASSWORD) -> str:
+    def url(
+        self, db: str = "postgres", user: str = PG_SUPERUSER, password: str = PG_SUPERUSER_PASSWORD
+    ) -> str:
         """SQLAlchemy URL of a database on this server."""
         return f"postgresql://{user}:{password}@127.0.0.1:{self.port}/{db}"
 
@@ -198,9 +221,14 @@ LOCK_STORES = {
 }
 
 
-def write_profile_endpoints(path: Path, action_url: str, postgres: PostgresServer,
-                            login: DbLogin, redis_server: RedisServer,
-                            lock_store: str = "atomic") -> Path:
+def write_profile_endpoints(
+    path: Path,
+    action_url: str,
+    postgres: PostgresServer,
+    login: DbLogin,
+    redis_server: RedisServer,
+    lock_store: str = "atomic",
+) -> Path:
     """An endpoints file like the production profile's: PostgreSQL and Redis."""
     path.write_text(
         "action_endpoint:\n"
@@ -223,8 +251,13 @@ def write_profile_endpoints(path: Path, action_url: str, postgres: PostgresServe
     return path
 
 
-def start_replicas(model: Path, endpoints: Path, log_dir: Path, count: int = 2,
-                   extra_env: Optional[Dict[str, str]] = None) -> List[ServerProcess]:
+def start_replicas(
+    model: Path,
+    endpoints: Path,
+    log_dir: Path,
+    count: int = 2,
+    extra_env: Optional[Dict[str, str]] = None,
+) -> List[ServerProcess]:
     """Start ``count`` Rasa servers at once, each logging to ``log_dir/replica-N``."""
     replicas = []
     for number in range(count):

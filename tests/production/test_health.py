@@ -28,7 +28,10 @@ async def test_missing_action_endpoint_is_degraded():
 
 def test_in_memory_stores_are_ok():
     assert store_health(InMemoryLockStore()) == {
-        "status": "ok", "type": "in-memory", "class": "InMemoryLockStore"}
+        "status": "ok",
+        "type": "in-memory",
+        "class": "InMemoryLockStore",
+    }
     fail_safe = FailSafeTrackerStore(InMemoryTrackerStore(Domain.empty()))
     assert store_health(fail_safe)["class"] == "InMemoryTrackerStore"
 
@@ -36,8 +39,9 @@ def test_in_memory_stores_are_ok():
 def test_rasas_own_sql_store_is_pinged(tmp_path):
     store = SQLTrackerStore(Domain.empty(), db=str(tmp_path / "rasa.db"))
     assert store_health(store) == {"status": "ok", "type": "sql", "class": "SQLTrackerStore"}
-    nobody_listens = SQLTrackerStore(Domain.empty(), dialect="postgresql", host="127.0.0.1",
-                                     port=free_port(), db="none")
+    nobody_listens = SQLTrackerStore(
+        Domain.empty(), dialect="postgresql", host="127.0.0.1", port=free_port(), db="none"
+    )
     report = store_health(nobody_listens)
     assert report["status"] == "degraded" and "OperationalError" in report["error"]
 
@@ -45,7 +49,9 @@ def test_rasas_own_sql_store_is_pinged(tmp_path):
 async def test_agent_without_a_model_is_degraded_with_every_part():
     report = await health_report(Agent(lock_store=InMemoryLockStore()))
     assert report["status"] == "degraded" and report["model"] == {
-        "status": "degraded", "loaded": False}
+        "status": "degraded",
+        "loaded": False,
+    }
     assert set(report) == {"status", *PARTS}
     assert report["lock_store"]["type"] == "in-memory"
     starting = await health_report(None)

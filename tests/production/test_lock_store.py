@@ -15,8 +15,8 @@ import yaml
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import read_endpoint_config
 
-from partnerdesk.stores.lock_store import AtomicRedisLockStore
 from partnerdesk.core.paths import PROJECT_ROOT
+from partnerdesk.stores.lock_store import AtomicRedisLockStore
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +51,15 @@ async def test_concurrent_tasks_get_unique_tickets_served_in_order(redis_server,
 def run_workers(server, conversation_id, store, timeout_s, processes=2):
     """Run the lock workers; kill those still running after ``timeout_s``."""
     command = [
-        sys.executable, "-m", "tests.production.lock_worker", "--port", str(server.port),
-        "--conversation", conversation_id, "--store", store,
+        sys.executable,
+        "-m",
+        "tests.production.lock_worker",
+        "--port",
+        str(server.port),
+        "--conversation",
+        conversation_id,
+        "--store",
+        store,
     ]
     started = time.monotonic()
     workers = [
@@ -118,10 +125,12 @@ asyncio.run(main())
 
 async def test_dead_holder_blocks_no_longer_than_the_lock_lifetime(redis_server, conversation_id):
     lifetime = 2.0
-    code = HOLD_AND_DIE.format(port=redis_server.port, conversation_id=conversation_id,
-                               lifetime=lifetime)
-    holder = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True,
-                            text=True, timeout=60)
+    code = HOLD_AND_DIE.format(
+        port=redis_server.port, conversation_id=conversation_id, lifetime=lifetime
+    )
+    holder = subprocess.run(
+        [sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60
+    )
     died = time.monotonic()
     assert holder.stdout == "held\n" and holder.returncode == -9, holder.stderr
     store = make_store(redis_server)

@@ -32,8 +32,13 @@ pytestmark = pytest.mark.slow
 COVID_QUESTION = "does the covid extension apply to our competency?"
 COVID_DATE = "15 October 2020"
 COVID_ANSWER = "October 15, 2021"  # only with the question's context (today 2021-08-20)
-LOAD_QUESTIONS = ("hi", "what exactly is the learning action pack", "MAP renewal date",
-                  "thanks", "competency renewal process in PC")
+LOAD_QUESTIONS = (
+    "hi",
+    "what exactly is the learning action pack",
+    "MAP renewal date",
+    "thanks",
+    "competency renewal process in PC",
+)
 LOAD_CLIENTS, LOAD_MESSAGES = 10, 20
 RATE_LIMIT, RATE_BURST = 200, 400  # scripts/production's defaults, which the tests keep
 
@@ -76,43 +81,51 @@ def test_support_page_and_its_same_origin_config(profile):
 
 
 def test_health_through_the_balancer_and_on_each_replica(profile):
-    urls = [f"{profile.balancer}/health",
-            *(f"{profile.replica_url(name)}/webhooks/health/" for name in REPLICAS)]
+    urls = [
+        f"{profile.balancer}/health",
+        *(f"{profile.replica_url(name)}/webhooks/health/" for name in REPLICAS),
+    ]
     for url in urls:
         response = requests.get(url, timeout=10)
         assert response.status_code == 200, (url, response.text[:500])
         report = response.json()
         assert report["status"] == "ok"
-        assert {part: report[part]["status"] for part in
-                ("model", "action_server", "tracker_store", "lock_store")} == dict.fromkeys(
-            ("model", "action_server", "tracker_store", "lock_store"), "ok")
+        assert {
+            part: report[part]["status"]
+            for part in ("model", "action_server", "tracker_store", "lock_store")
+        } == dict.fromkeys(("model", "action_server", "tracker_store", "lock_store"), "ok")
 
 
 def test_reply_assistant_through_the_balancer_with_the_generated_token(profile):
     url = f"{profile.balancer}/webhooks/assist/suggest"
     question = {"text": "when can we renew our action pack?", "top": 1}
     token = profile.secrets()["PARTNERDESK_ASSIST_TOKEN"]
-    answer = requests.post(url, json=question, timeout=30,
-                           headers={"Authorization": f"Bearer {token}"})
+    answer = requests.post(
+        url, json=question, timeout=30, headers={"Authorization": f"Bearer {token}"}
+    )
     assert answer.status_code == 200
     assert answer.json()["suggestions"][0]["faq_id"] == "renew_action_pack"
     assert requests.post(url, json=question, timeout=30).status_code == 401
 
 
-@pytest.mark.parametrize(("method", "path"), [
-    ("GET", "/conversations/api-probe/tracker"),
-    ("POST", "/conversations/api-probe/messages"),
-    ("POST", "/conversations/api-probe/trigger_intent"),
-    ("POST", "/model/parse"),
-    ("PUT", "/model"),
-    ("GET", "/status"),
-    ("GET", "/webhooks/../conversations/api-probe/tracker"),
-    ("GET", "/webhooks/%2e%2e/conversations/api-probe/tracker"),
-    ("GET", "//conversations/api-probe/tracker"),
-])
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/conversations/api-probe/tracker"),
+        ("POST", "/conversations/api-probe/messages"),
+        ("POST", "/conversations/api-probe/trigger_intent"),
+        ("POST", "/model/parse"),
+        ("PUT", "/model"),
+        ("GET", "/status"),
+        ("GET", "/webhooks/../conversations/api-probe/tracker"),
+        ("GET", "/webhooks/%2e%2e/conversations/api-probe/tracker"),
+        ("GET", "//conversations/api-probe/tracker"),
+    ],
+)
 def test_rasa_http_api_is_never_proxied(profile, database, method, path):
-    connection = http.client.HTTPConnection("127.0.0.1", int(profile.balancer.rsplit(":", 1)[1]),
-                                            timeout=10)
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", int(profile.balancer.rsplit(":", 1)[1]), timeout=10
+    )
     body = '{"text": "hello", "sender": "user", "name": "greet"}'
     connection.request(method, path, body=body, headers={"Content-Type": "application/json"})
     response = connection.getresponse()
@@ -122,8 +135,12 @@ def test_rasa_http_api_is_never_proxied(profile, database, method, path):
 
 def test_body_size_limit(profile):
     big = '{"sender": "big-body", "message": "' + "a" * (2 * 1024 * 1024) + '"}'
-    response = requests.post(f"{profile.balancer}/webhooks/rest/webhook", data=big,
-                             headers={"Content-Type": "application/json"}, timeout=30)
+    response = requests.post(
+        f"{profile.balancer}/webhooks/rest/webhook",
+        data=big,
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
     assert response.status_code == 413
     assert "too large" in response.json()["error"]
     assert say(profile.balancer, new_sender("after-big"), "hi")
@@ -135,8 +152,9 @@ def test_socketio_through_the_balancer_sticks_to_one_replica(profile):
     client = socketio.Client(reconnection=False)
     replies: "queue.Queue[dict]" = queue.Queue()
     client.on("bot_uttered", replies.put)
-    client.connect(profile.balancer, transports=["polling"], socketio_path="socket.io",
-                   wait_timeout=15)
+    client.connect(
+        profile.balancer, transports=["polling"], socketio_path="socket.io", wait_timeout=15
+    )
     engine_sid = client.eio.sid
     try:
         session = uuid.uuid4().hex
@@ -185,8 +203,10 @@ def _client(base: str, sender: str, log: List[Exchange]) -> None:
             started = time.monotonic()
             try:
                 status: Optional[int] = session.post(
-                    f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                    timeout=90).status_code
+                    f"{base}/webhooks/rest/webhook",
+                    json={"sender": sender, "message": text},
+                    timeout=90,
+                ).status_code
             except requests.RequestException:
                 status = None
             log.append(Exchange(sender, text, started, time.monotonic(), status))
@@ -197,8 +217,10 @@ def test_a_replica_dies_under_load(profile, database):
     assert "anniversary date?" in joined(say(profile.balancer, waiting, COVID_QUESTION))
     senders = [new_sender(f"load{i}") for i in range(LOAD_CLIENTS)]
     log: List[Exchange] = []
-    clients = [threading.Thread(target=_client, args=(profile.balancer, sender, log), daemon=True)
-               for sender in senders]
+    clients = [
+        threading.Thread(target=_client, args=(profile.balancer, sender, log), daemon=True)
+        for sender in senders
+    ]
     for client in clients:
         client.start()
     deadline = time.monotonic() + 30
@@ -230,8 +252,9 @@ def test_a_replica_dies_under_load(profile, database):
 
 
 def test_the_embedded_default_survives_a_crash(profile, model_path, tmp_path):
-    endpoints = write_endpoints(tmp_path / "endpoints.yml", profile.actions_url,
-                                tmp_path / "conversations.db")
+    endpoints = write_endpoints(
+        tmp_path / "endpoints.yml", profile.actions_url, tmp_path / "conversations.db"
+    )
     server = rasa_server(model_path, endpoints, tmp_path).start()
     base = server.health_url.rstrip("/")
     sender = new_sender("sqlite")
@@ -257,8 +280,9 @@ def test_rate_limit_per_client_address(profile):
 
     def hammer() -> None:
         with requests.Session() as session:
-            while (time.monotonic() - began < 20 and len(statuses) < 2000
-                   and statuses.count(429) < 20):
+            while (
+                time.monotonic() - began < 20 and len(statuses) < 2000 and statuses.count(429) < 20
+            ):
                 response = session.get(f"{profile.balancer}/webhooks/rest/", timeout=10)
                 statuses.append(response.status_code)
                 if response.status_code == 429:

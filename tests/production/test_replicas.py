@@ -28,8 +28,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.server]
 LOCK_LIFETIME_S = 15  # TICKET_LOCK_LIFETIME of the replicas
 CLIENTS, MESSAGES_SENT = 10, 50
 FAQ_QUESTION = "does the action pack come with VS enterprise?"
-MESSAGES = [FAQ_QUESTION, "액션팩에 비주얼 스튜디오 엔터프라이즈 포함돼요?", "hello there",
-            "안녕하세요", "/faq/token_split"]
+MESSAGES = [
+    FAQ_QUESTION,
+    "액션팩에 비주얼 스튜디오 엔터프라이즈 포함돼요?",
+    "hello there",
+    "안녕하세요",
+    "/faq/token_split",
+]
 TRACKER_ERROR = re.compile(r"^\S+ \S+ ERROR\s+\S*tracker", re.IGNORECASE)
 
 
@@ -46,16 +51,18 @@ def url_of(replica) -> str:
 
 
 def say(base: str, sender: str, text: str, timeout: float = 60) -> requests.Response:
-    return requests.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                         timeout=timeout)
+    return requests.post(
+        f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=timeout
+    )
 
 
 def health(base: str) -> requests.Response:
     return requests.get(f"{base}/webhooks/health/", timeout=30)
 
 
-def send_concurrently(urls: List[str], sender: str, timeout_s: float,
-                      deadline_s: float) -> List[Turn]:
+def send_concurrently(
+    urls: List[str], sender: str, timeout_s: float, deadline_s: float
+) -> List[Turn]:
     """MESSAGES_SENT messages from CLIENTS threads, alternating between ``urls``.
 
     No new message starts after ``deadline_s``; each waits at most ``timeout_s``.
@@ -87,8 +94,12 @@ def send_concurrently(urls: List[str], sender: str, timeout_s: float,
 def stored_events(postgres, db_login, sender: str) -> List[Dict[str, Any]]:
     """The conversation's events as stored in PostgreSQL, in order."""
     connection = psycopg2.connect(
-        host="127.0.0.1", port=postgres.port, dbname=db_login.name, user=db_login.user,
-        password=db_login.password, connect_timeout=5,
+        host="127.0.0.1",
+        port=postgres.port,
+        dbname=db_login.name,
+        user=db_login.user,
+        password=db_login.password,
+        connect_timeout=5,
     )
     try:
         with connection.cursor() as cursor:
@@ -107,7 +118,7 @@ def summarize(turns: List[Turn], events: List[Dict[str, Any]]) -> Dict[str, Any]
     user_positions = [i for i, e in enumerate(events) if e["event"] == "user"]
     interleaved = unanswered = 0
     for start, end in zip(user_positions, [*user_positions[1:], len(events)]):
-        segment = events[start + 1:end]
+        segment = events[start + 1 : end]
         listens = [e for e in segment if e["event"] == "action" and e["name"] == "action_listen"]
         interleaved += not listens or segment[-1] is not listens[-1] or len(listens) > 1
         unanswered += not any(e["event"] == "bot" for e in segment)
@@ -141,10 +152,15 @@ def profile_dir(tmp_path_factory):
 @pytest.fixture(scope="module")
 def replicas(model_path, action_server_url, postgres, db_login, redis_server, profile_dir):
     """Two replicas with the production profile's stores (atomic lock store)."""
-    endpoints = write_profile_endpoints(profile_dir / "endpoints-atomic.yml", action_server_url,
-                                        postgres, db_login, redis_server)
-    started = start_replicas(model_path, endpoints, profile_dir / "atomic",
-                             extra_env={"TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S)})
+    endpoints = write_profile_endpoints(
+        profile_dir / "endpoints-atomic.yml", action_server_url, postgres, db_login, redis_server
+    )
+    started = start_replicas(
+        model_path,
+        endpoints,
+        profile_dir / "atomic",
+        extra_env={"TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S)},
+    )
     yield started
     for replica in started:
         replica.stop()
@@ -153,8 +169,12 @@ def replicas(model_path, action_server_url, postgres, db_login, redis_server, pr
 def test_one_conversation_from_ten_clients_on_two_replicas(
     replicas, postgres, db_login, conversation_id
 ):
-    turns = send_concurrently([url_of(r) for r in replicas], conversation_id,
-                              timeout_s=2 * LOCK_LIFETIME_S, deadline_s=120)
+    turns = send_concurrently(
+        [url_of(r) for r in replicas],
+        conversation_id,
+        timeout_s=2 * LOCK_LIFETIME_S,
+        deadline_s=120,
+    )
     summary = summarize(turns, stored_events(postgres, db_login, conversation_id))
     print(f"\natomic lock store: { {k: v for k, v in summary.items() if k != 'user_texts'} }")
     assert summary["sent"] == summary["http_200"] == MESSAGES_SENT
@@ -169,13 +189,27 @@ def test_stock_redis_lock_store_under_the_same_load_for_the_record(
     model_path, action_server_url, postgres, db_login, redis_server, profile_dir, conversation_id
 ):
     """Rasa's own RedisLockStore with the same replicas and load: printed, not asserted."""
-    endpoints = write_profile_endpoints(profile_dir / "endpoints-stock.yml", action_server_url,
-                                        postgres, db_login, redis_server, lock_store="stock")
-    stock = start_replicas(model_path, endpoints, profile_dir / "stock",
-                           extra_env={"TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S)})
+    endpoints = write_profile_endpoints(
+        profile_dir / "endpoints-stock.yml",
+        action_server_url,
+        postgres,
+        db_login,
+        redis_server,
+        lock_store="stock",
+    )
+    stock = start_replicas(
+        model_path,
+        endpoints,
+        profile_dir / "stock",
+        extra_env={"TICKET_LOCK_LIFETIME": str(LOCK_LIFETIME_S)},
+    )
     try:
-        turns = send_concurrently([url_of(r) for r in stock], conversation_id,
-                                  timeout_s=LOCK_LIFETIME_S + 5, deadline_s=40)
+        turns = send_concurrently(
+            [url_of(r) for r in stock],
+            conversation_id,
+            timeout_s=LOCK_LIFETIME_S + 5,
+            deadline_s=40,
+        )
     finally:
         for replica in stock:
             replica.stop()
@@ -258,6 +292,7 @@ def test_after_a_database_restart_the_first_turn_keeps_its_context(
         assert say(base, conversation_id, FAQ_QUESTION).status_code == 200
     events = stored_events(postgres, db_login, conversation_id)
     assert [e["text"] for e in events if e["event"] == "user"] == ["hello there"] * 2 + [
-        FAQ_QUESTION] * 2
+        FAQ_QUESTION
+    ] * 2
     assert sum(e["event"] == "session_started" for e in events) == 1
     assert all(not tracker_errors_since(r.log, o) for r, o in zip(replicas, offsets))

@@ -56,8 +56,10 @@ def profile(slack_api: FakeSlack) -> Iterator[Profile]:
     state folder, where the tests check that it never appears.
     """
     running = Profile.create(
-        SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack_api.api_url, PARTNERDESK_REDIS_URL="",
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack_api.api_url,
+        PARTNERDESK_REDIS_URL="",
     )
     running.env["PARTNERDESK_SLACK_EVENTS_DB"] = str(running.state_dir / "slack_events.db")
     try:
@@ -67,8 +69,9 @@ def profile(slack_api: FakeSlack) -> Iterator[Profile]:
         running.remove()
 
 
-def deliver_twice(body: dict, first: str, retry: str
-                  ) -> Tuple[requests.Response, requests.Response]:
+def deliver_twice(
+    body: dict, first: str, retry: str
+) -> Tuple[requests.Response, requests.Response]:
     """Deliver ``body`` to ``first``, then Slack's retry of it to ``retry`` (base URLs)."""
     sender = SlackSender(f"{first}{WEBHOOK}", SIGNING_SECRET)
     delivered = sender.event(body)
@@ -114,9 +117,12 @@ def test_a_retry_on_the_other_replica_is_not_answered_again(profile, slack_api):
     assert "Source: Partner Center docs, MPN benefits FAQ (10 Dec 2020)" in post.text
     assert not HANGUL.search(post.text)
     assert not (profile.state_dir / "slack_events.db").exists()
-    client = redis.Redis(host="127.0.0.1", port=int(profile.env["PARTNERDESK_REDIS_PORT"]),
-                         password=profile.secrets()["PARTNERDESK_REDIS_PASSWORD"],
-                         socket_timeout=5)
+    client = redis.Redis(
+        host="127.0.0.1",
+        port=int(profile.env["PARTNERDESK_REDIS_PORT"]),
+        password=profile.secrets()["PARTNERDESK_REDIS_PASSWORD"],
+        socket_timeout=5,
+    )
     try:
         for key in (f"event:{body['event_id']}", f"message:{channel}:{event['ts']}"):
             assert 0 < client.ttl(REDIS_PREFIX + key) <= KEEP_S, key
@@ -137,6 +143,7 @@ def test_a_retry_through_the_balancer_is_not_answered_again(profile, slack_api):
     assert "Visual Studio Professional" in post.text
     assert "출처: 파트너 센터 문서, MPN 혜택 FAQ (2020년 12월 10일)" in post.text
     lines = access_log.read_text().splitlines()[logged_before:]
-    upstreams = [re.search(r"upstream=(\S+)", line).group(1)
-                 for line in lines if f"POST {WEBHOOK}" in line]
+    upstreams = [
+        re.search(r"upstream=(\S+)", line).group(1) for line in lines if f"POST {WEBHOOK}" in line
+    ]
     assert len(upstreams) == 2 and len(set(upstreams)) == 2, lines  # round-robin: both replicas

@@ -23,8 +23,14 @@ LOGGER = "partnerdesk.stores.tracker_store"
 
 def postgres_store(server, login, **extra) -> ResilientSQLTrackerStore:
     return ResilientSQLTrackerStore(
-        domain=Domain.empty(), dialect="postgresql", host="127.0.0.1", port=server.port,
-        db=login.name, username=login.user, password=login.password, **extra,
+        domain=Domain.empty(),
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=server.port,
+        db=login.name,
+        username=login.user,
+        password=login.password,
+        **extra,
     )
 
 
@@ -48,13 +54,15 @@ def own_postgres(db_login):
     server.remove()
 
 
-def test_built_by_rasa_from_endpoints_with_a_small_pre_pinged_pool(
-    postgres, db_login, monkeypatch
-):
+def test_built_by_rasa_from_endpoints_with_a_small_pre_pinged_pool(postgres, db_login, monkeypatch):
     config = EndpointConfig(
-        type="partnerdesk.stores.tracker_store.ResilientSQLTrackerStore", url="127.0.0.1",
-        dialect="postgresql", port=str(postgres.port), db=db_login.name,
-        username=db_login.user, password=db_login.password,
+        type="partnerdesk.stores.tracker_store.ResilientSQLTrackerStore",
+        url="127.0.0.1",
+        dialect="postgresql",
+        port=str(postgres.port),
+        db=db_login.name,
+        username=db_login.user,
+        password=db_login.password,
     )
     store = TrackerStore.create(config, Domain.empty())
     assert isinstance(store, ResilientSQLTrackerStore)
@@ -68,8 +76,13 @@ def test_built_by_rasa_from_endpoints_with_a_small_pre_pinged_pool(
 
 async def test_login_db_creates_the_database(postgres, conversation_id):
     store = ResilientSQLTrackerStore(
-        domain=Domain.empty(), dialect="postgresql", host="127.0.0.1", port=postgres.port,
-        db="created_by_login_db", username=PG_SUPERUSER, password=PG_SUPERUSER_PASSWORD,
+        domain=Domain.empty(),
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=postgres.port,
+        db="created_by_login_db",
+        username=PG_SUPERUSER,
+        password=PG_SUPERUSER_PASSWORD,
         login_db="postgres",
     )
     assert store.engine.url.database == "created_by_login_db"
@@ -140,8 +153,9 @@ async def test_outage_behind_rasas_fail_safe_store_logs_one_error(
 
 
 async def test_sqlite_works_unchanged(tmp_path, conversation_id):
-    store = ResilientSQLTrackerStore(domain=Domain.empty(), dialect="sqlite",
-                                     db=str(tmp_path / "conversations.db"))
+    store = ResilientSQLTrackerStore(
+        domain=Domain.empty(), dialect="sqlite", db=str(tmp_path / "conversations.db")
+    )
     await store.save(tracker_saying(conversation_id, "hello", "again"))
     assert user_texts(await store.retrieve(conversation_id)) == ["hello", "again"]
     assert await store.keys() == [conversation_id]

@@ -12,7 +12,11 @@ CLI = str(PROJECT_ROOT / ".venv" / "bin" / "partnerdesk")
 
 def gaps_cli(*args):
     return subprocess.run(
-        [CLI, "gaps", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        [CLI, "gaps", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )
 

@@ -17,14 +17,19 @@ from partnerdesk.report.summary import build_report
 
 
 def user(text, intent, confidence=None, entities=None, timestamp=1.0):
-    parse_data = {"intent": {"name": intent}, "entities": [
-        {"entity": k, "value": v} for k, v in (entities or {}).items()
-    ]}
+    parse_data = {
+        "intent": {"name": intent},
+        "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
+    }
     if confidence is not None:
-        parse_data["response_selector"] = {"faq": {
-            "response": {"confidence": confidence},
-            "ranking": [{"intent_response_key": "faq/renew_competency", "confidence": confidence}],
-        }}
+        parse_data["response_selector"] = {
+            "faq": {
+                "response": {"confidence": confidence},
+                "ranking": [
+                    {"intent_response_key": "faq/renew_competency", "confidence": confidence}
+                ],
+            }
+        }
     return {"event": "user", "text": text, "timestamp": timestamp, "parse_data": parse_data}
 
 
@@ -48,26 +53,43 @@ EVENTS = [
     *conversation(
         "a",
         user("how much does the action pack cost?", "out_of_scope", 0.2, {"language": "en"}),
-        slot_language("en"), action("utter_out_of_scope"), bot("utter_out_of_scope"),
+        slot_language("en"),
+        action("utter_out_of_scope"),
+        bot("utter_out_of_scope"),
         user("when can we renew the action pack?", "faq", 0.9, {"language": "en"}),
-        action("utter_faq"), bot("utter_faq/renew_action_pack"),
-        user('/feedback{"helpful": "yes", "feedback_faq": "renew_action_pack"}', "feedback",
-             None, {"helpful": "yes", "feedback_faq": "renew_action_pack"}),
+        action("utter_faq"),
+        bot("utter_faq/renew_action_pack"),
+        user(
+            '/feedback{"helpful": "yes", "feedback_faq": "renew_action_pack"}',
+            "feedback",
+            None,
+            {"helpful": "yes", "feedback_faq": "renew_action_pack"},
+        ),
         action("utter_feedback_thanks"),
-        user("hi", "greet", 0.1, {"language": "en"}), action("utter_greet"),
+        user("hi", "greet", 0.1, {"language": "en"}),
+        action("utter_greet"),
     ),
     *conversation(
         "b",
         user("액션팩 가격이 얼마인가요?", "nlu_fallback", 0.3, {"language": "ko"}),
-        slot_language("ko"), action("action_faq_fallback"), bot("utter_cannot_answer"),
+        slot_language("ko"),
+        action("action_faq_fallback"),
+        bot("utter_cannot_answer"),
         # no language entity: the conversation's language (the slot) holds
-        user("kim.lee@contoso.com 💌", "nlu_fallback", 0.1), action("action_faq_fallback"),
+        user("kim.lee@contoso.com 💌", "nlu_fallback", 0.1),
+        action("action_faq_fallback"),
         user("액션팩 가격이 얼마예요?", "faq", 0.4, {"language": "ko"}),
-        action("utter_faq"), bot("utter_faq/renew_action_pack"),
-        user('/feedback{"helpful": "no", "feedback_faq": "renew_action_pack"}', "feedback",
-             None, {"helpful": "no", "feedback_faq": "renew_action_pack"}),
+        action("utter_faq"),
+        bot("utter_faq/renew_action_pack"),
+        user(
+            '/feedback{"helpful": "no", "feedback_faq": "renew_action_pack"}',
+            "feedback",
+            None,
+            {"helpful": "no", "feedback_faq": "renew_action_pack"},
+        ),
         user("답변이 별로예요", "feedback", 0.1, {"language": "ko"}),
-        user("", "nlu_fallback"), action("action_faq_fallback"),
+        user("", "nlu_fallback"),
+        action("action_faq_fallback"),
     ),
 ]
 
@@ -75,7 +97,8 @@ EVENTS = [
 def test_turns_carry_their_replies_and_language():
     turns = user_turns(EVENTS)
     assert [t.text for t in turns][:2] == [
-        "how much does the action pack cost?", "when can we renew the action pack?"
+        "how much does the action pack cost?",
+        "when can we renew the action pack?",
     ]
     assert turns[0].replies == ["utter_out_of_scope", "utter_out_of_scope"]
     assert turns[1].answered_faq == "renew_action_pack"
@@ -85,8 +108,16 @@ def test_turns_carry_their_replies_and_language():
 def test_gap_reasons():
     reasons = [gap_reason(t) for t in user_turns(EVENTS)]
     assert reasons == [
-        "fallback", None, None, None,  # out of scope; answered; button; greeting
-        "fallback", "fallback", "low confidence", None, None, None,  # …; payload; words; empty
+        "fallback",
+        None,
+        None,
+        None,  # out of scope; answered; button; greeting
+        "fallback",
+        "fallback",
+        "low confidence",
+        None,
+        None,
+        None,  # …; payload; words; empty
     ]
 
 
@@ -98,7 +129,9 @@ def test_the_fallback_reply_alone_marks_a_gap():
 def test_gap_messages_are_masked_and_counted_by_language():
     gaps = gap_messages(user_turns(EVENTS))
     assert [g.text for g in gaps] == [
-        "how much does the action pack cost?", "액션팩 가격이 얼마인가요?", "[email] 💌",
+        "how much does the action pack cost?",
+        "액션팩 가격이 얼마인가요?",
+        "[email] 💌",
         "액션팩 가격이 얼마예요?",
     ]
     assert count_by_language(gaps) == {"ko": 3, "en": 1}
@@ -112,17 +145,24 @@ def test_ratings_count_button_clicks_per_faq():
 
 
 def test_ratings_put_the_least_helpful_first_and_unrated_last():
-    turns = user_turns(conversation(
-        "d",
-        user("q", "faq"), bot("utter_faq/a"),
-        user("/feedback", "feedback", None, {"helpful": "yes", "feedback_faq": "a"}),
-        user("q", "faq"), bot("utter_faq/b"),
-        user("/feedback", "feedback", None, {"helpful": "no", "feedback_faq": "b"}),
-        user("q", "faq"), bot("utter_faq/c"),
-        user("/feedback", "feedback", None, {"helpful": "maybe", "feedback_faq": "c"}),
-    ))
+    turns = user_turns(
+        conversation(
+            "d",
+            user("q", "faq"),
+            bot("utter_faq/a"),
+            user("/feedback", "feedback", None, {"helpful": "yes", "feedback_faq": "a"}),
+            user("q", "faq"),
+            bot("utter_faq/b"),
+            user("/feedback", "feedback", None, {"helpful": "no", "feedback_faq": "b"}),
+            user("q", "faq"),
+            bot("utter_faq/c"),
+            user("/feedback", "feedback", None, {"helpful": "maybe", "feedback_faq": "c"}),
+        )
+    )
     assert [(r.faq_id, r.helpful_rate) for r in faq_ratings(turns)] == [
-        ("b", 0.0), ("a", 1.0), ("c", None)
+        ("b", 0.0),
+        ("a", 1.0),
+        ("c", None),
     ]
 
 
@@ -153,13 +193,14 @@ def test_near_duplicates_group_in_both_languages_and_others_stay_apart():
         (1, "what's the weather in seoul today?"),
     ]
     assert groups[0].variants == [
-        "How much does the Action Pack cost", "how much does the action pack cost in korea?"
+        "How much does the Action Pack cost",
+        "how much does the action pack cost in korea?",
     ]
     assert groups[2].languages == {"ko": 2}
 
 
 def test_a_group_shows_its_most_frequent_wording():
-    group, = group_near_duplicates([gap("renew MAP?"), gap("renew MAP"), gap("renew MAP")])
+    (group,) = group_near_duplicates([gap("renew MAP?"), gap("renew MAP"), gap("renew MAP")])
     assert (group.text, group.variants, group.count) == ("renew MAP", ["renew MAP?"], 3)
 
 
@@ -183,11 +224,16 @@ def test_table_and_csv(tmp_path):
     rows = list(csv.DictReader((tmp_path / "gaps.csv").open(encoding="utf-8")))
     first = rows[0]
     assert [first[k] for k in ("count", "en", "ko", "fallback", "low_confidence")] == [
-        "2", "0", "2", "1", "1"
+        "2",
+        "0",
+        "2",
+        "1",
+        "1",
     ]
     assert rows[0]["question"] == "액션팩 가격이 얼마인가요?"
     assert rows[0]["other_wordings"] == "액션팩 가격이 얼마예요?"
     write_ratings_csv(report, tmp_path / "ratings.csv")
     assert (tmp_path / "ratings.csv").read_text(encoding="utf-8").splitlines() == [
-        "faq_id,answers,helpful,not_helpful,helpful_rate", "renew_action_pack,2,1,1,0.500"
+        "faq_id,answers,helpful,not_helpful,helpful_rate",
+        "renew_action_pack,2,1,1,0.500",
     ]

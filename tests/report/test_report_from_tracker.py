@@ -18,7 +18,11 @@ CLI = str(PROJECT_ROOT / ".venv" / "bin" / "partnerdesk")
 
 def gaps_cli(*args, cwd=PROJECT_ROOT):
     return subprocess.run(
-        [CLI, "gaps", *args], cwd=cwd, capture_output=True, text=True, timeout=120,
+        [CLI, "gaps", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )
 
@@ -32,8 +36,14 @@ def read_csv(path):
 def report(filled_store, tmp_path_factory):
     """The CLI's table and CSV files for the filled store, found through its endpoints file."""
     out = tmp_path_factory.mktemp("report-out")
-    result = gaps_cli("--endpoints", str(filled_store.endpoints),
-                      "--csv", str(out / "gaps.csv"), "--ratings-csv", str(out / "ratings.csv"))
+    result = gaps_cli(
+        "--endpoints",
+        str(filled_store.endpoints),
+        "--csv",
+        str(out / "gaps.csv"),
+        "--ratings-csv",
+        str(out / "ratings.csv"),
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout, read_csv(out / "gaps.csv"), read_csv(out / "ratings.csv")
 
@@ -43,11 +53,13 @@ def low_confidence_answers(filled_store):
     found = {}
     for event in filled_store.user_events():
         data = event["parse_data"]
-        confidence = data.get("response_selector", {}).get("faq", {}).get("response", {}).get(
-            "confidence"
+        confidence = (
+            data.get("response_selector", {}).get("faq", {}).get("response", {}).get("confidence")
         )
-        if data["intent"]["name"] == "faq" and not event["text"].startswith("/") and (
-            confidence < 0.5
+        if (
+            data["intent"]["name"] == "faq"
+            and not event["text"].startswith("/")
+            and (confidence < 0.5)
         ):
             korean = any("\uac00" <= c <= "\ud7a3" for c in event["text"])
             found[event["text"]] = "ko" if korean else "en"
@@ -104,11 +116,16 @@ def test_helpful_rate_per_faq(report):
     assert [by_id["renew_action_pack"][k] for k in columns] == ["2", "2", "0", "1.000"]
     assert [by_id["share_vs_subscriptions"][k] for k in columns] == ["1", "0", "1", "0.000"]
     assert [by_id["token_split"][k] for k in ("helpful", "not_helpful", "helpful_rate")] == [
-        "1", "1", "0.500"
+        "1",
+        "1",
+        "0.500",
     ]
     assert ratings[0]["faq_id"] == "share_vs_subscriptions"  # least helpful first
-    unrated = [r for r in ratings if r["faq_id"] not in
-               ("renew_action_pack", "share_vs_subscriptions", "token_split")]
+    unrated = [
+        r
+        for r in ratings
+        if r["faq_id"] not in ("renew_action_pack", "share_vs_subscriptions", "token_split")
+    ]
     assert unrated and all(r["helpful_rate"] == "" and r["answers"] != "0" for r in unrated)
     assert "token_split" in table and "50%" in table and "100%" in table
 
@@ -121,8 +138,13 @@ def test_db_url_reads_the_same_store(report, filled_store):
 
 def test_since_leaves_out_older_conversations(filled_store, capsys):
     args = argparse.Namespace(
-        endpoints=str(filled_store.endpoints), db_url=None, since=1.0, csv=None,
-        ratings_csv=None, threshold=0.5, similarity=0.5,
+        endpoints=str(filled_store.endpoints),
+        db_url=None,
+        since=1.0,
+        csv=None,
+        ratings_csv=None,
+        threshold=0.5,
+        similarity=0.5,
     )
     assert run(args, now=time.time() + 3 * 86_400) == 0
     assert "0 of 0 questions" in capsys.readouterr().out

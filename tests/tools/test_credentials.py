@@ -7,8 +7,10 @@ from partnerdesk.tools.credentials import active_channels, write_active_credenti
 
 CHANNELS = {
     "rest": None,
-    "slack": {"slack_token": "${SLACK_BOT_TOKEN}",
-              "slack_signing_secret": "${SLACK_SIGNING_SECRET}"},
+    "slack": {
+        "slack_token": "${SLACK_BOT_TOKEN}",
+        "slack_signing_secret": "${SLACK_SIGNING_SECRET}",
+    },
     "assist": {"origins": ["x-${A}-y"]},
 }
 

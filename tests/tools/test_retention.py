@@ -49,8 +49,10 @@ def fill(store) -> None:
         for number, age in enumerate(ages):
             stamp = NOW - age * DAY
             text = OLD_TEXT if sender_id == "old" else f"message {number}"
-            events += [UserUttered(text, {"name": "faq"}, timestamp=stamp),
-                       ActionExecuted("utter_faq", timestamp=stamp + 1)]
+            events += [
+                UserUttered(text, {"name": "faq"}, timestamp=stamp),
+                ActionExecuted("utter_faq", timestamp=stamp + 1),
+            ]
         asyncio.run(store.save(DialogueStateTracker.from_events(sender_id, events)))
 
 
@@ -62,7 +64,11 @@ def stored(store) -> Dict[str, int]:
 
 def run_cli(*args: str, env: Dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [CLI, "prune", *args], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120,
+        [CLI, "prune", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false", **(env or {})},
     )
 
@@ -155,12 +161,32 @@ def postgres_port() -> Iterator[int]:
         shutil.chown(base, "postgres", "postgres")
     data, port = base / "data", free_port()
     try:
-        init = _as_postgres(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres",
-                            "--auth=trust", "-E", "UTF8", "--no-sync")
+        init = _as_postgres(
+            str(PG_BIN / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
         assert init.returncode == 0, init.stderr
         options = f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off"
-        start = _as_postgres(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(base / "log"),
-                             "-w", "-t", "60", "-o", options, "start")
+        start = _as_postgres(
+            str(PG_BIN / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(base / "log"),
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            options,
+            "start",
+        )
         assert start.returncode == 0, start.stderr + start.stdout
         yield port
     finally:
@@ -170,8 +196,14 @@ def postgres_port() -> Iterator[int]:
 
 @pytest.mark.slow
 def test_postgresql_alike(postgres_port, tmp_path):
-    store = tracker_store(dialect="postgresql", host="127.0.0.1", port=postgres_port,
-                          username="postgres", db="rasa", login_db="postgres")
+    store = tracker_store(
+        dialect="postgresql",
+        host="127.0.0.1",
+        port=postgres_port,
+        username="postgres",
+        db="rasa",
+        login_db="postgres",
+    )
     fill(store)
     url = f"postgresql://postgres@127.0.0.1:{postgres_port}/rasa"
     before = stored(store)

@@ -18,8 +18,13 @@ from tests.conftest import TEST_TODAY
 CHROMIUM = Path("/usr/bin/chromium")
 # As the machine's notes say: no sandbox as root, and no background calls off the machine.
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -64,13 +69,17 @@ def web_chat(model_path, action_server_url, web_bundle, tmp_path_factory) -> Ite
     workdir = tmp_path_factory.mktemp("web")
     web_port = servers.free_port()
     page_origin = f"http://127.0.0.1:{web_port}"
-    env = {"PARTNERDESK_WEB_ORIGINS": page_origin, "PARTNERDESK_TODAY": TEST_TODAY,
-           "PARTNERDESK_ASSIST_TOKEN": ASSIST_TOKEN}
+    env = {
+        "PARTNERDESK_WEB_ORIGINS": page_origin,
+        "PARTNERDESK_TODAY": TEST_TODAY,
+        "PARTNERDESK_ASSIST_TOKEN": ASSIST_TOKEN,
+    }
     endpoints = servers.write_endpoints(
         workdir / "endpoints.yml", action_server_url, workdir / "conversations.db"
     )
-    rasa = servers.rasa_server(model_path, endpoints, workdir, extra_env=env,
-                               extra_args=["--cors", page_origin])
+    rasa = servers.rasa_server(
+        model_path, endpoints, workdir, extra_env=env, extra_args=["--cors", page_origin]
+    )
     rasa_url = rasa.health_url.rstrip("/")
     web = servers.ServerProcess(
         args=[sys.executable, "-m", "partnerdesk.web"],

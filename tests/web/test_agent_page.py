@@ -90,8 +90,7 @@ def test_the_agent_page_is_served_with_a_policy_that_allows_only_the_assistant(w
     assert urlsplit(web_chat.rasa_url).netloc != urlsplit(web_chat.page_origin).netloc
 
 
-def test_english_question_gets_drafts_ranked_by_confidence_with_citation_links(
-        web_chat, agent_tab):
+def test_english_question_gets_drafts_ranked_by_confidence_with_citation_links(web_chat, agent_tab):
     agent_tab.open()
     agent_tab.suggest("When can we renew our Action Pack?")
     drafts = agent_tab.drafts()
@@ -124,7 +123,8 @@ def test_english_question_gets_drafts_ranked_by_confidence_with_citation_links(
 
 
 def test_korean_question_shows_the_korean_draft_first_and_the_english_one_on_toggle(
-        web_chat, agent_tab):
+    web_chat, agent_tab
+):
     agent_tab.open()
     page = agent_tab.page
     page.locator("#message").fill("액션팩 언제 갱신해요?")
@@ -133,8 +133,7 @@ def test_korean_question_shows_the_korean_draft_first_and_the_english_one_on_tog
     first = page.locator(f"{CARDS} .draft-text").first
     assert RENEW_KO in first.text_content()
     assert first.get_attribute("lang") == "ko"
-    assert page.locator(f"{CARDS} a.citation").first.get_attribute("href").startswith(
-        KO_CITATION)
+    assert page.locator(f"{CARDS} a.citation").first.get_attribute("href").startswith(KO_CITATION)
     assert page.locator("#show-ko").get_attribute("aria-pressed") == "true"
     fonts = rendering_fonts(page, f"{CARDS} .draft-text")
     assert any("CJK" in name or "KR" in name for name in fonts), fonts
@@ -200,7 +199,8 @@ def test_a_date_field_is_sent_with_the_message(web_chat, agent_tab):
 
 
 def test_an_out_of_scope_question_shows_the_fallback_banner_and_low_confidence_drafts(
-        web_chat, agent_tab):
+    web_chat, agent_tab
+):
     agent_tab.open()
     agent_tab.suggest("what is the weather in Paris tomorrow?")
     page = agent_tab.page
@@ -213,10 +213,13 @@ def test_an_out_of_scope_question_shows_the_fallback_banner_and_low_confidence_d
     assert_clean(agent_tab)
 
 
-@pytest.mark.parametrize("token, reason", [
-    ("wrong-token", "The token is wrong."),
-    ("", "Send the token as 'Authorization: Bearer <token>'."),
-])
+@pytest.mark.parametrize(
+    "token, reason",
+    [
+        ("wrong-token", "The token is wrong."),
+        ("", "Send the token as 'Authorization: Bearer <token>'."),
+    ],
+)
 def test_a_refused_token_gets_a_readable_message(web_chat, agent_tab, token, reason):
     agent_tab.open(token)
     agent_tab.suggest("When can we renew our Action Pack?")
@@ -228,8 +231,7 @@ def test_a_refused_token_gets_a_readable_message(web_chat, agent_tab, token, rea
     assert not agent_tab.off_machine() and not agent_tab.dialogs
 
 
-def test_a_too_long_message_and_an_unreachable_server_get_readable_messages(
-        web_chat, agent_tab):
+def test_a_too_long_message_and_an_unreachable_server_get_readable_messages(web_chat, agent_tab):
     agent_tab.open()
     page = agent_tab.page
     # the field stops typing at 5000 characters; a script can still put more in
@@ -253,18 +255,36 @@ def test_html_in_the_message_or_the_answer_shows_as_text(web_chat, agent_tab):
     assert agent_tab.page.locator("#message").input_value().startswith(attack)
     # The server never echoes markup, so an answer with markup in every field is fed in.
     answer = {
-        "language": "en", "fallback": True,
-        "rule_result": {"rule": "r", "status": "s", "dates": {}, "faq_id": "f",
-                        "explanation": f"rule {attack}"},
-        "suggestions": [{
-            "faq_id": "x", "confidence": 0.5, "title": f"title {attack}",
-            "reply": f"reply <b>bold</b> {attack}", "reply_en": f"reply <b>bold</b> {attack}",
-            "citation": {"section": f"section {attack}", "url": "javascript:alert(1)"},
-            "low_confidence": True}],
+        "language": "en",
+        "fallback": True,
+        "rule_result": {
+            "rule": "r",
+            "status": "s",
+            "dates": {},
+            "faq_id": "f",
+            "explanation": f"rule {attack}",
+        },
+        "suggestions": [
+            {
+                "faq_id": "x",
+                "confidence": 0.5,
+                "title": f"title {attack}",
+                "reply": f"reply <b>bold</b> {attack}",
+                "reply_en": f"reply <b>bold</b> {attack}",
+                "citation": {"section": f"section {attack}", "url": "javascript:alert(1)"},
+                "low_confidence": True,
+            }
+        ],
     }
-    agent_tab.page.route(f"{web_chat.rasa_url}/**", lambda route: route.fulfill(
-        status=200, content_type="application/json", body=json.dumps(answer),
-        headers={"Access-Control-Allow-Origin": web_chat.page_origin}))
+    agent_tab.page.route(
+        f"{web_chat.rasa_url}/**",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body=json.dumps(answer),
+            headers={"Access-Control-Allow-Origin": web_chat.page_origin},
+        ),
+    )
     agent_tab.suggest("anything")
     page = agent_tab.page
     assert agent_tab.drafts() == [f"reply <b>bold</b> {attack}"]

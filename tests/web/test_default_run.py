@@ -20,14 +20,23 @@ TOKEN = "test-api-token-4f1c"
 def start_run(log_path, api_token=None):
     names = ("RASA_PORT", "ACTIONS_PORT", "PARTNERDESK_WEB_PORT")
     ports = {name: servers.free_port() for name in names}
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("PARTNERDESK_", "SLACK_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PARTNERDESK_", "SLACK_"))
+    }
     env.update({name: str(port) for name, port in ports.items()})
     if api_token:
         env["PARTNERDESK_API_TOKEN"] = api_token
     log = log_path.open("wb")
-    process = subprocess.Popen([str(PROJECT_ROOT / "scripts" / "run")], cwd=PROJECT_ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [str(PROJECT_ROOT / "scripts" / "run")],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     return {"process": process, "log": log_path, **ports}
 
 
@@ -118,6 +127,9 @@ def test_every_server_listens_on_loopback_only(runs):
 def test_start_up_prints_what_a_user_needs_and_no_library_noise(runs):
     output = runs[0]["output"]
     assert "Agents:" in output and "assistant token:" in output
-    noise = [line for line in output.splitlines()
-             if "Warning" in line or "tensorflow" in line or "declare_namespace" in line]
+    noise = [
+        line
+        for line in output.splitlines()
+        if "Warning" in line or "tensorflow" in line or "declare_namespace" in line
+    ]
     assert noise == []

@@ -56,11 +56,23 @@ def test_config_script_carries_the_rasa_address(page_server):
     assert values == {"socketUrl": SOCKET_URL, "assistUrl": ""}
 
 
-@pytest.mark.parametrize("path", [
-    "/support/../../README.md", "/support/%2e%2e/%2e%2e/README.md", "/vendor/../../credentials.yml",
-    "/web/support/index.html", "/agents", "/agent/missing.js", "/support/", "//etc/passwd",
-    "/support/.gitignore", "/support/" + "a" * 5000, "/vendor/%00", "/support/chat.js/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/support/../../README.md",
+        "/support/%2e%2e/%2e%2e/README.md",
+        "/vendor/../../credentials.yml",
+        "/web/support/index.html",
+        "/agents",
+        "/agent/missing.js",
+        "/support/",
+        "//etc/passwd",
+        "/support/.gitignore",
+        "/support/" + "a" * 5000,
+        "/vendor/%00",
+        "/support/chat.js/",
+    ],
+)
 def test_nothing_outside_the_pages_is_served(page_server, path):
     status, _, body = fetch(page_server, path)
     assert status == 404 and body == b"Not found\n"

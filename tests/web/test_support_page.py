@@ -95,7 +95,8 @@ def test_reload_keeps_the_conversation_and_its_session(web_chat, chat):
     chat.page.locator(chat.BOT).nth(len(before) - 1).wait_for()
     assert chat.bot_texts() == before
     assert chat.page.locator(chat.USER).all_inner_texts() == [
-        "does the action pack come with VS enterprise?"]
+        "does the action pack come with VS enterprise?"
+    ]
     answer = chat.ask("thanks")
     assert answer and len(chat.bot_texts()) > len(before)
     said = [e["text"] for e in stored_user_events(web_chat.rasa_url, session, expect=3)]

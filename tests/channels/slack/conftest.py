@@ -27,22 +27,28 @@ def fake_slack() -> Iterator[FakeSlack]:
 
 
 @pytest.fixture(scope="session")
-def slack_rasa_url(model_path: Path, action_server_url: str, fake_slack: FakeSlack,
-                   tmp_path_factory) -> Iterator[str]:
+def slack_rasa_url(
+    model_path: Path, action_server_url: str, fake_slack: FakeSlack, tmp_path_factory
+) -> Iterator[str]:
     """A Rasa server with the Slack channel on, posting to the fake Slack."""
     workdir = tmp_path_factory.mktemp("slack-rasa")
     endpoints = servers.write_endpoints(
         workdir / "endpoints.yml", action_server_url, workdir / "conversations.db"
     )
-    server = servers.rasa_server(model_path, endpoints, workdir, extra_env={
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": fake_slack.api_url,
-        "SLACK_CHANNEL": ANSWERED_CHANNEL,
-        "PARTNERDESK_REDIS_URL": "",
-        "PARTNERDESK_SLACK_EVENTS_DB": str(workdir / "slack_events.db"),
-        "PARTNERDESK_TODAY": TEST_TODAY,  # the slash command's rule answers
-    })
+    server = servers.rasa_server(
+        model_path,
+        endpoints,
+        workdir,
+        extra_env={
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": fake_slack.api_url,
+            "SLACK_CHANNEL": ANSWERED_CHANNEL,
+            "PARTNERDESK_REDIS_URL": "",
+            "PARTNERDESK_SLACK_EVENTS_DB": str(workdir / "slack_events.db"),
+            "PARTNERDESK_TODAY": TEST_TODAY,  # the slash command's rule answers
+        },
+    )
     server.start()
     yield server.health_url.rstrip("/")
     server.stop()

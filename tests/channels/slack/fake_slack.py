@@ -63,7 +63,8 @@ class FakeSlack:
         """The posts so far in ``channel`` (and in ``thread_ts``, if given)."""
         with self._changed:
             return [
-                p for p in self.posts
+                p
+                for p in self.posts
                 if p.channel == channel and (thread_ts is None or p.thread_ts == thread_ts)
             ]
 

@@ -75,7 +75,9 @@ def test_a_thread_is_one_conversation_and_replies_stay_in_it(slack, fake_slack, 
     posts = fake_slack.wait_for_posts_in(channel, first["ts"], count=2)
     assert HANGUL.search(posts[1].text) and "출처:" in posts[1].text
     assert [e["text"] for e in user_events(f"{PARTNER}_{channel}_{first['ts']}", expect=2)] == [
-        "hello", "액션팩 갱신은 언제 할 수 있나요?"]
+        "hello",
+        "액션팩 갱신은 언제 할 수 있나요?",
+    ]
     other = message_event("thanks", channel)
     slack.event(envelope(other))
     fake_slack.wait_for_posts_in(channel, other["ts"])
@@ -83,8 +85,7 @@ def test_a_thread_is_one_conversation_and_replies_stay_in_it(slack, fake_slack, 
 
 
 def test_every_message_in_the_answered_channel_gets_an_answer(slack, fake_slack):
-    event = message_event("How do I renew a competency?", ANSWERED_CHANNEL,
-                          channel_type="channel")
+    event = message_event("How do I renew a competency?", ANSWERED_CHANNEL, channel_type="channel")
     slack.event(envelope(event))
     post = answers_once(fake_slack, ANSWERED_CHANNEL, event["ts"])
     assert "competency" in post.text.lower()
@@ -110,7 +111,9 @@ def test_buttons_are_slack_buttons_and_a_click_answers_in_the_thread(slack, fake
     [question] = fake_slack.wait_for_posts_in(channel, event["ts"])
     [actions] = [block for block in question.blocks if block["type"] == "actions"]
     assert [(b["text"]["text"], b["value"]) for b in actions["elements"]] == [
-        ("Yes", "/affirm"), ("No", "/deny")]
+        ("Yes", "/affirm"),
+        ("No", "/deny"),
+    ]
     assert slack.click(button_click(question, "/deny")).status_code == 200
     answer = fake_slack.wait_for_posts_in(channel, event["ts"], count=2)[1]
     assert "replacement token" in answer.text and "August 31, 2021" in answer.text
@@ -141,10 +144,7 @@ def test_slack_gets_its_200_before_the_answer_is_posted(slack, fake_slack):
     assert time.monotonic() - started >= 2.5
 
 
-
-def test_an_answer_and_its_feedback_buttons_are_one_post_and_a_click_is_thanked(
-    slack, fake_slack
-):
+def test_an_answer_and_its_feedback_buttons_are_one_post_and_a_click_is_thanked(slack, fake_slack):
     channel = new_channel("D")
     event = message_event("액션팩 갱신은 언제 할 수 있나요?", channel)
     slack.event(envelope(event))

@@ -20,8 +20,9 @@ def command_url(slack_rasa_url):
 
 
 def run_command(slack, command_url, text, channel=None, **options):
-    return slack.post(slash_command(text, channel or new_channel("C")), FORM, url=command_url,
-                      **options)
+    return slack.post(
+        slash_command(text, channel or new_channel("C")), FORM, url=command_url, **options
+    )
 
 
 def texts(answer):

@@ -38,8 +38,14 @@ def assert_untouched(fake_slack, user_events, channel, ts):
         {"timestamp": "yesterday"},
         {"headers": {"X-Slack-Signature": "v0=" + "0" * 64}},
     ],
-    ids=["wrong-secret", "unsigned", "old-timestamp", "future-timestamp", "bad-timestamp",
-         "forged-signature"],
+    ids=[
+        "wrong-secret",
+        "unsigned",
+        "old-timestamp",
+        "future-timestamp",
+        "bad-timestamp",
+        "forged-signature",
+    ],
 )
 def test_a_request_without_a_valid_signature_is_refused_and_not_processed(
     slack, fake_slack, user_events, options
@@ -63,8 +69,11 @@ def test_an_unsigned_button_click_is_refused(slack, fake_slack, user_events):
 
 
 def test_the_url_verification_challenge_is_answered_when_signed(slack):
-    body = {"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
-            "type": "url_verification"}
+    body = {
+        "token": "x",
+        "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+        "type": "url_verification",
+    }
     reply = slack.event(body)
     assert reply.status_code == 200
     assert reply.json() == {"challenge": body["challenge"]}
@@ -88,8 +97,9 @@ def test_slack_retries_and_duplicates_never_get_a_second_answer(slack, fake_slac
 
 
 def test_a_mention_in_the_answered_channel_is_answered_once(slack, fake_slack):
-    message = message_event(f"<@{BOT_USER_ID}> {QUESTION}", ANSWERED_CHANNEL,
-                            channel_type="channel")
+    message = message_event(
+        f"<@{BOT_USER_ID}> {QUESTION}", ANSWERED_CHANNEL, channel_type="channel"
+    )
     mention = {**message, "type": "app_mention"}
     del mention["channel_type"]
     assert slack.event(envelope(mention)).status_code == 200
@@ -104,9 +114,17 @@ def test_a_mention_in_the_answered_channel_is_answered_once(slack, fake_slack):
     [
         {"subtype": "bot_message", "bot_id": "BOTHERBOT", "username": "github"},
         {"bot_id": BOT_ID, "user": BOT_USER_ID},  # PartnerDesk's own answer
-        {"subtype": "message_changed", "hidden": True,
-         "message": {"type": "message", "user": PARTNER, "text": QUESTION, "ts": "1.000001",
-                     "edited": {"user": PARTNER, "ts": "2.000001"}}},
+        {
+            "subtype": "message_changed",
+            "hidden": True,
+            "message": {
+                "type": "message",
+                "user": PARTNER,
+                "text": QUESTION,
+                "ts": "1.000001",
+                "edited": {"user": PARTNER, "ts": "2.000001"},
+            },
+        },
         {"edited": {"user": PARTNER, "ts": "2.000001"}},
         {"subtype": "message_deleted", "hidden": True},
         {"subtype": "channel_join", "text": f"<@{PARTNER}> has joined the channel"},
@@ -124,8 +142,9 @@ def test_bots_edits_and_other_events_get_no_answer(slack, fake_slack, user_event
 
 
 def test_edits_in_the_answered_channel_and_edited_mentions_get_no_answer(slack, fake_slack):
-    edit = message_event(QUESTION, ANSWERED_CHANNEL, channel_type="channel",
-                         subtype="message_changed")
+    edit = message_event(
+        QUESTION, ANSWERED_CHANNEL, channel_type="channel", subtype="message_changed"
+    )
     assert slack.event(envelope(edit)).status_code == 200
     mention = mention_event(QUESTION, new_channel("C"), edited={"user": PARTNER, "ts": "1.1"})
     assert slack.event(envelope(mention)).status_code == 200
@@ -145,12 +164,16 @@ def test_edits_in_the_answered_channel_and_edited_mentions_get_no_answer(slack, 
         (b"", "application/x-www-form-urlencoded", 400),
         (b"payload=%7Bnot+json", "application/x-www-form-urlencoded", 400),
         (b"payload=%7B%22actions%22%3A+5%7D", "application/x-www-form-urlencoded", 200),
-        (b"payload=%7B%22type%22%3A+%22view_submission%22%7D",
-         "application/x-www-form-urlencoded", 200),
+        (
+            b"payload=%7B%22type%22%3A+%22view_submission%22%7D",
+            "application/x-www-form-urlencoded",
+            200,
+        ),
     ],
 )
-def test_malformed_signed_requests_get_a_clear_4xx_or_are_ignored(slack, body, content_type,
-                                                                   status):
+def test_malformed_signed_requests_get_a_clear_4xx_or_are_ignored(
+    slack, body, content_type, status
+):
     reply = slack.post(body, content_type)
     assert reply.status_code == status, reply.text
     if status >= 400:

@@ -47,8 +47,9 @@ def verifier() -> SignatureVerifier:
 
 def signed_headers(body: bytes, timestamp: str = str(NOW), secret: str = SECRET) -> Header:
     """Headers as sanic hands them over (case-insensitive), signed like Slack signs."""
-    return Header({"x-slack-request-timestamp": timestamp,
-                   "x-slack-signature": sign(secret, timestamp, body)})
+    return Header(
+        {"x-slack-request-timestamp": timestamp, "x-slack-signature": sign(secret, timestamp, body)}
+    )
 
 
 # --- signatures -------------------------------------------------------------------------
@@ -84,8 +85,17 @@ def test_another_secret_or_another_body_is_refused(verifier):
         {"X-Slack-Request-Timestamp": "\xb9\xb2", "X-Slack-Signature": "v0=00"},
         {"X-Slack-Request-Timestamp": str(NOW), "X-Slack-Signature": "v0=\xe9\x80"},
     ],
-    ids=["none", "no-signature", "no-timestamp", "words", "empty", "huge", "too-long",
-         "superscripts", "non-ascii-signature"],
+    ids=[
+        "none",
+        "no-signature",
+        "no-timestamp",
+        "words",
+        "empty",
+        "huge",
+        "too-long",
+        "superscripts",
+        "non-ascii-signature",
+    ],
 )
 def test_missing_or_malformed_headers_are_unsigned_not_errors(verifier, headers):
     assert not is_signed_by_slack(verifier, b"{}", Header(headers))
@@ -166,8 +176,11 @@ def test_a_direct_message_is_answered_in_its_own_thread_once_per_delivery():
     event = message_event("When can we renew &amp; &lt;why&gt;?", "DPARTNER")
     body = envelope(event, event_id="Ev1")
     assert message_from_event(body, None) == IncomingMessage(
-        text="When can we renew & <why>?", user=PARTNER, channel="DPARTNER",
-        thread=event["ts"], delivery_keys=(f"message:DPARTNER:{event['ts']}", "event:Ev1"),
+        text="When can we renew & <why>?",
+        user=PARTNER,
+        channel="DPARTNER",
+        thread=event["ts"],
+        delivery_keys=(f"message:DPARTNER:{event['ts']}", "event:Ev1"),
     )
 
 
@@ -180,21 +193,36 @@ def test_a_mention_loses_the_bots_mention_and_a_reply_stays_in_its_thread():
 
 
 def test_channel_messages_are_answered_only_in_the_answered_channel():
-    assert message_from_event(envelope(message_event("q", ANSWERED, channel_type="channel")),
-                              ANSWERED)
-    assert message_from_event(envelope(message_event("q", "COTHER", channel_type="channel")),
-                              ANSWERED) is None
-    assert message_from_event(envelope(message_event("q", ANSWERED, channel_type="channel")),
-                              None) is None
+    assert message_from_event(
+        envelope(message_event("q", ANSWERED, channel_type="channel")), ANSWERED
+    )
+    assert (
+        message_from_event(envelope(message_event("q", "COTHER", channel_type="channel")), ANSWERED)
+        is None
+    )
+    assert (
+        message_from_event(envelope(message_event("q", ANSWERED, channel_type="channel")), None)
+        is None
+    )
 
 
 @pytest.mark.parametrize(
     "change",
     [
-        {"subtype": "bot_message"}, {"bot_id": "B1"}, {"edited": {"ts": "1.1"}},
-        {"subtype": "message_changed"}, {"type": "reaction_added"}, {"type": None},
-        {"user": ""}, {"user": 5}, {"text": ""}, {"text": ["q"]}, {"ts": None},
-        {"channel": {"id": "D1"}}, {"thread_ts": 5}, {"thread_ts": ["1.1"]},
+        {"subtype": "bot_message"},
+        {"bot_id": "B1"},
+        {"edited": {"ts": "1.1"}},
+        {"subtype": "message_changed"},
+        {"type": "reaction_added"},
+        {"type": None},
+        {"user": ""},
+        {"user": 5},
+        {"text": ""},
+        {"text": ["q"]},
+        {"ts": None},
+        {"channel": {"id": "D1"}},
+        {"thread_ts": 5},
+        {"thread_ts": ["1.1"]},
     ],
 )
 def test_bots_edits_subtypes_and_broken_events_are_not_answered(change):
@@ -204,8 +232,13 @@ def test_bots_edits_subtypes_and_broken_events_are_not_answered(change):
 
 @pytest.mark.parametrize(
     "body",
-    [{"type": "event_callback", "event": "text"}, {"type": "event_callback"},
-     {"type": "app_rate_limited"}, {"type": "event_callback ", "event": {}}, {}],
+    [
+        {"type": "event_callback", "event": "text"},
+        {"type": "event_callback"},
+        {"type": "app_rate_limited"},
+        {"type": "event_callback ", "event": {}},
+        {},
+    ],
 )
 def test_bodies_without_an_event_are_not_answered(body):
     assert message_from_event(body, ANSWERED) is None
@@ -269,9 +302,16 @@ def test_clicks_on_unsupported_components_are_logged_not_answered(caplog):
 @pytest.mark.parametrize(
     "change",
     [
-        {"user": {}}, {"user": {"id": 5}}, {"user": "U1"}, {"channel": None},
-        {"message": {}}, {"message": {"ts": 1.5}}, {"actions": []}, {"actions": 5},
-        {"actions": [5]}, {"actions": {"0": {"type": "button", "value": "x"}}},
+        {"user": {}},
+        {"user": {"id": 5}},
+        {"user": "U1"},
+        {"channel": None},
+        {"message": {}},
+        {"message": {"ts": 1.5}},
+        {"actions": []},
+        {"actions": 5},
+        {"actions": [5]},
+        {"actions": {"0": {"type": "button", "value": "x"}}},
     ],
 )
 def test_clicks_missing_a_user_channel_thread_or_value_are_not_answered(change):

@@ -32,9 +32,21 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
     port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     server = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
-         "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(workdir),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + 10
@@ -89,8 +101,10 @@ async def test_concurrent_deliveries_of_one_message_are_new_exactly_once(make_st
     stores = [make_store() for _ in range(4)]
 
     claimed = await asyncio.gather(
-        *(store.first_delivery([f"event:Ev{n}", "message:D1:1.1"])
-          for n, store in enumerate(stores * 5))
+        *(
+            store.first_delivery([f"event:Ev{n}", "message:D1:1.1"])
+            for n, store in enumerate(stores * 5)
+        )
     )
     assert sorted(claimed) == [False] * 19 + [True]
 
@@ -110,8 +124,9 @@ def _claim_in_process(path: str, keys: List[str]) -> int:
 def test_processes_sharing_the_sqlite_file_claim_each_key_once(tmp_path):
     keys = [f"event:Ev{n}" for n in range(40)]
     with ProcessPoolExecutor(max_workers=3) as pool:
-        claimed = list(pool.map(_claim_in_process, [str(tmp_path / "seen.db")] * 3, [keys] * 3,
-                                timeout=60))
+        claimed = list(
+            pool.map(_claim_in_process, [str(tmp_path / "seen.db")] * 3, [keys] * 3, timeout=60)
+        )
     assert sum(claimed) == len(keys)
 
 
@@ -122,8 +137,9 @@ async def test_an_unreachable_redis_is_reported_not_guessed():
 
 
 def test_the_store_comes_from_the_environment(tmp_path):
-    sqlite = seen_deliveries_from_env({"PARTNERDESK_SLACK_EVENTS_DB": str(tmp_path / "e.db"),
-                                       "PARTNERDESK_REDIS_URL": ""})
+    sqlite = seen_deliveries_from_env(
+        {"PARTNERDESK_SLACK_EVENTS_DB": str(tmp_path / "e.db"), "PARTNERDESK_REDIS_URL": ""}
+    )
     assert isinstance(sqlite, SqliteSeenDeliveries) and sqlite.path == tmp_path / "e.db"
     remote = seen_deliveries_from_env({"PARTNERDESK_REDIS_URL": "redis://127.0.0.1:6399/0"})
     assert isinstance(remote, RedisSeenDeliveries)

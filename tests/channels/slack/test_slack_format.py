@@ -40,8 +40,11 @@ def test_long_button_titles_are_shortened_and_keep_their_payload():
 
 @pytest.mark.parametrize(("token", "secret"), [("", "s"), ("xoxb-1", ""), ("", "")])
 def test_without_token_or_secret_the_channel_is_off_and_refuses_everything(token, secret):
-    channel = PartnerSlackInput(slack_token=token, slack_signing_secret=secret,
-                                seen=RedisSeenDeliveries("redis://127.0.0.1:1/0"))
+    channel = PartnerSlackInput(
+        slack_token=token,
+        slack_signing_secret=secret,
+        seen=RedisSeenDeliveries("redis://127.0.0.1:1/0"),
+    )
     assert not channel.enabled
     assert channel._refusal(None).status == HTTPStatus.SERVICE_UNAVAILABLE
 
@@ -49,8 +52,10 @@ def test_without_token_or_secret_the_channel_is_off_and_refuses_everything(token
 def test_placeholders_rasa_left_unexpanded_are_read_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("PARTNERDESK_SLACK_EVENTS_DB", str(tmp_path / "events.db"))
     monkeypatch.delenv("PARTNERDESK_REDIS_URL", raising=False)
-    credentials = {"slack_token": "${SLACK_BOT_TOKEN}",
-                   "slack_signing_secret": "${SLACK_SIGNING_SECRET}"}
+    credentials = {
+        "slack_token": "${SLACK_BOT_TOKEN}",
+        "slack_signing_secret": "${SLACK_SIGNING_SECRET}",
+    }
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "shh")
     off = PartnerSlackInput.from_credentials(credentials)
