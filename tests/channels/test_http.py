@@ -2,7 +2,7 @@
 
 import pytest
 
-from partnerdesk.channels.assist import authorisation_error
+from partnerdesk.channels.http import authorisation_error
 
 TOKEN = {"PARTNERDESK_ASSIST_TOKEN": "s3cret"}
 
