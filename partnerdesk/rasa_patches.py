@@ -209,6 +209,7 @@ PRIVATE_API: Tuple[Tuple[str, str], ...] = (
     ("rasa.core.tracker_store.SQLTrackerStore", "_retrieve"),
     ("rasa.core.tracker_store.FailSafeTrackerStore", "_tracker_store"),
     ("rasa.core.tracker_store.AwaitableTrackerStore", "_tracker_store"),
+    ("socketio.server.Server", "_engineio_server_class"),
     ("socketio.asyncio_server.AsyncServer", "_engineio_server_class"),
 )
 """Private attributes of library classes that our subclasses override or read."""

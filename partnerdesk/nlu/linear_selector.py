@@ -42,13 +42,24 @@ def _build_pipeline(config: Dict[Text, Any]) -> Any:
     from sklearn.pipeline import make_pipeline, make_union
 
     features = make_union(
-        TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(config["char_ngrams"]),
-                        sublinear_tf=True, lowercase=True),
-        TfidfVectorizer(analyzer="word", ngram_range=tuple(config["word_ngrams"]),
-                        sublinear_tf=True, lowercase=True, token_pattern=r"(?u)\b\w+\b"),
+        TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=tuple(config["char_ngrams"]),
+            sublinear_tf=True,
+            lowercase=True,
+        ),
+        TfidfVectorizer(
+            analyzer="word",
+            ngram_range=tuple(config["word_ngrams"]),
+            sublinear_tf=True,
+            lowercase=True,
+            token_pattern=r"(?u)\b\w+\b",
+        ),
     )
     classifier = LogisticRegression(
-        C=config["C"], max_iter=2000, random_state=config["random_seed"],
+        C=config["C"],
+        max_iter=2000,
+        random_state=config["random_seed"],
         class_weight=config.get("class_weight"),
     )
     return make_pipeline(features, classifier)
@@ -80,18 +91,20 @@ def _rankings(pipeline: Any, messages: List[Message]) -> Tuple[List[Ranking], Li
     segments = [list(m.get(SEGMENTS) or []) for m in messages]
     texts = [m.get(TEXT) or "" for m in messages] + [s for group in segments for s in group]
     rankings = [
-        sorted(({"label": label, "confidence": float(p), "index": i}
-                for i, (label, p) in enumerate(zip(pipeline.classes_, row))),
-               key=lambda r: -r["confidence"])
+        sorted(
+            (
+                {"label": label, "confidence": float(p), "index": i}
+                for i, (label, p) in enumerate(zip(pipeline.classes_, row))
+            ),
+            key=lambda r: -r["confidence"],
+        )
         for row in pipeline.predict_proba(texts)
     ]
-    rest = iter(rankings[len(messages):])
+    rest = iter(rankings[len(messages) :])
     return rankings[: len(messages)], [[next(rest) for _ in group] for group in segments]
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearResponseSelector(GraphComponent):
     """Chooses the answer key (``faq/<id>``) for messages of one retrieval intent."""
 
@@ -100,9 +113,15 @@ class LinearResponseSelector(GraphComponent):
         """Feature and classifier settings."""
         return {"retrieval_intent": "faq", **LINEAR_DEFAULTS}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 pipeline: Optional[Any] = None, responses: Optional[Dict[Text, List]] = None,
-                 retrieval_intents: Optional[List[Text]] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        pipeline: Optional[Any] = None,
+        responses: Optional[Dict[Text, List]] = None,
+        retrieval_intents: Optional[List[Text]] = None,
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
@@ -111,8 +130,13 @@ class LinearResponseSelector(GraphComponent):
         self._retrieval_intents = retrieval_intents or [config["retrieval_intent"]]
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearResponseSelector":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LinearResponseSelector":
         """Creates an untrained selector."""
         return cls(config, model_storage, resource)
 
@@ -123,21 +147,40 @@ class LinearResponseSelector(GraphComponent):
         texts = [m.get(TEXT) for m in examples]
         keys = [m.get_full_intent() for m in examples]
         self._pipeline = _build_pipeline(self._config).fit(texts, keys)
-        self._responses = {k: v for k, v in training_data.responses.items()
-                           if k.startswith(f"utter_{intent}/")}
+        self._responses = {
+            k: v for k, v in training_data.responses.items() if k.startswith(f"utter_{intent}/")
+        }
         self._retrieval_intents = sorted(training_data.retrieval_intents)
-        _save(self._model_storage, self._resource, {
-            "pipeline": self._pipeline, "responses": self._responses,
-            "retrieval_intents": self._retrieval_intents})
+        _save(
+            self._model_storage,
+            self._resource,
+            {
+                "pipeline": self._pipeline,
+                "responses": self._responses,
+                "retrieval_intents": self._retrieval_intents,
+            },
+        )
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearResponseSelector":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LinearResponseSelector":
         """Loads the trained selector (an untrained one if nothing was stored)."""
         stored = _saved(model_storage, resource) or {}
-        return cls(config, model_storage, resource, stored.get("pipeline"),
-                   stored.get("responses"), stored.get("retrieval_intents"))
+        return cls(
+            config,
+            model_storage,
+            resource,
+            stored.get("pipeline"),
+            stored.get("responses"),
+            stored.get("retrieval_intents"),
+        )
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Adds the ranked answer keys under ``response_selector.<retrieval intent>``."""
@@ -151,10 +194,9 @@ class LinearResponseSelector(GraphComponent):
             if segment_labels:
                 segment_rankings = [self._ranking(s) for s in segment_labels]
                 message.set(SEGMENT_ANSWER_RANKINGS, segment_rankings)
-                message.set(SEGMENT_RESPONSES, {
-                    r[0][INTENT_RESPONSE_KEY]: self._responses.get(
-                        f"utter_{r[0][INTENT_RESPONSE_KEY]}", [])
-                    for r in segment_rankings})
+                keys = {r[0][INTENT_RESPONSE_KEY] for r in segment_rankings}
+                responses = {k: self._responses.get(f"utter_{k}", []) for k in keys}
+                message.set(SEGMENT_RESPONSES, responses)
             selectors = message.get("response_selector") or {}
             selectors["all_retrieval_intents"] = self._retrieval_intents
             selectors[intent] = {
@@ -171,13 +213,13 @@ class LinearResponseSelector(GraphComponent):
 
     @staticmethod
     def _ranking(labels: Ranking) -> Ranking:
-        return [{"id": r["index"], "confidence": r["confidence"],
-                 INTENT_RESPONSE_KEY: r["label"]} for r in labels]
+        return [
+            {"id": r["index"], "confidence": r["confidence"], INTENT_RESPONSE_KEY: r["label"]}
+            for r in labels
+        ]
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class LinearIntentClassifier(GraphComponent):
     """Predicts the intent and a ranking of the ten most likely intents."""
 
@@ -188,16 +230,26 @@ class LinearIntentClassifier(GraphComponent):
         # (personal date questions, chit-chat) would otherwise be drowned out.
         return {"ranking_length": 10, "class_weight": "balanced", **LINEAR_DEFAULTS}
 
-    def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-                 pipeline: Optional[Any] = None) -> None:
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        pipeline: Optional[Any] = None,
+    ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._pipeline = pipeline
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "LinearIntentClassifier":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "LinearIntentClassifier":
         """Creates an untrained classifier."""
         return cls(config, model_storage, resource)
 
@@ -211,8 +263,14 @@ class LinearIntentClassifier(GraphComponent):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "LinearIntentClassifier":
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "LinearIntentClassifier":
         """Loads the trained classifier (an untrained one if nothing was stored)."""
         stored = _saved(model_storage, resource) or {}
         return cls(config, model_storage, resource, stored.get("pipeline"))
@@ -231,5 +289,7 @@ class LinearIntentClassifier(GraphComponent):
         return messages
 
     def _ranking(self, labels: Ranking) -> Ranking:
-        return [{"name": r["label"], "confidence": r["confidence"]}
-                for r in labels[: self._config["ranking_length"]]]
+        return [
+            {"name": r["label"], "confidence": r["confidence"]}
+            for r in labels[: self._config["ranking_length"]]
+        ]

@@ -59,77 +59,13 @@ from rasa.core.lock_store import (
 )
 from rasa.utils.endpoints import EndpointConfig
 
+from partnerdesk.stores.lock_scripts import ISSUE, POLL, RELEASE, TICKETS
+
 logger = logging.getLogger(__name__)
 
 POLL_MS_ENV = "PARTNERDESK_LOCK_POLL_MS"
 DEFAULT_POLL_MS = 20.0
 DEFAULT_SOCKET_TIMEOUT_S = 2.0
-
-# KEYS: queue, expiry, counter. Removes expired tickets; sets ``now`` (seconds).
-_PURGE = """
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
-for _, number in ipairs(expired) do redis.call('ZREM', KEYS[1], number) end
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-"""
-# Keeps the keys alive until the last ticket expires (plus a second).
-_KEEP_KEYS = """
-local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
-local ttl_ms = math.ceil((tonumber(last[2]) - now) * 1000) + 1000
-for i = 1, 3 do redis.call('PEXPIRE', KEYS[i], ttl_ms) end
-"""
-# ARGV: lifetime. Returns the new ticket's number.
-_ISSUE = (
-    _PURGE
-    + """
-local number = redis.call('INCR', KEYS[3])
-redis.call('ZADD', KEYS[1], number, number)
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), number)
-"""
-    + _KEEP_KEYS
-    + """
-return number
-"""
-)
-# ARGV: ticket, lifetime. Renews the ticket; 1 if it is served, 0 if it waits,
-# -1 if it has expired.
-_POLL = (
-    _PURGE
-    + """
-if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return -1 end
-redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
-"""
-    + _KEEP_KEYS
-    + """
-if redis.call('ZRANGE', KEYS[1], 0, 0)[1] == ARGV[1] then return 1 end
-return 0
-"""
-)
-# ARGV: ticket. Removes it; deletes the keys when no ticket is left.
-_RELEASE = (
-    """
-redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-"""
-    + _PURGE
-    + """
-if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('DEL', KEYS[1], KEYS[2], KEYS[3]) end
-return 0
-"""
-)
-# Returns the live tickets as a flat list: number, expiry, number, expiry, ...
-_TICKETS = (
-    _PURGE
-    + """
-local tickets = {}
-for _, number in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  table.insert(tickets, number)
-  table.insert(tickets, tostring(redis.call('ZSCORE', KEYS[2], number)))
-end
-return tickets
-"""
-)
 
 
 def poll_interval_s() -> float:
@@ -164,10 +100,10 @@ class AtomicRedisLockStore(LockStore):
         elif prefix:
             logger.warning(f"Ignoring the non-alphanumeric lock key prefix {prefix!r}.")
         self.poll_interval_s = poll_interval_s()
-        self._issue = self.red.register_script(_ISSUE)
-        self._poll = self.red.register_script(_POLL)
-        self._release = self.red.register_script(_RELEASE)
-        self._tickets = self.red.register_script(_TICKETS)
+        self._issue = self.red.register_script(ISSUE)
+        self._poll = self.red.register_script(POLL)
+        self._release = self.red.register_script(RELEASE)
+        self._tickets = self.red.register_script(TICKETS)
         self._fallback = InMemoryLockStore()
         self.redis_error: Optional[str] = None
         super().__init__()

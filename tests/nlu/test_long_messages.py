@@ -46,8 +46,7 @@ def long_message_texts(path: Path = LONG_MESSAGES) -> List[str]:
 
 
 def _answer_ids(parse_data: Dict[str, Any]) -> List[str]:
-    return [a["intent_response_key"].split("/", 1)[-1]
-            for a in parse_data.get("faq_answers") or []]
+    return [a["intent_response_key"].split("/", 1)[-1] for a in parse_data.get("faq_answers") or []]
 
 
 def _rate(hits: List[bool]) -> float:
@@ -68,38 +67,58 @@ def long_message_report(parse: Parse, path: Path = LONG_MESSAGES) -> Dict[str, A
                 top1[lang].append(hit)
                 extra.append(intent == "faq_multi")
                 if not hit or intent == "faq_multi":
-                    misses.append({"kind": "faq", "text": text, "expected": faq_id,
-                                   "intent": intent, "answers": ranked_answers(parsed)[:3],
-                                   "faq_answers": _answer_ids(parsed)})
+                    misses.append(
+                        {
+                            "kind": "faq",
+                            "text": text,
+                            "expected": faq_id,
+                            "intent": intent,
+                            "answers": ranked_answers(parsed)[:3],
+                            "faq_answers": _answer_ids(parsed),
+                        }
+                    )
     for lang, cases in data["two_questions"].items():
         for case in cases:
             parsed = parse(case["text"])
             found = set(case["ids"]) <= set(_answer_ids(parsed))
             two[lang].append(found)
             if not found:
-                misses.append({"kind": "two_questions", "text": case["text"],
-                               "expected": case["ids"],
-                               "intent": (parsed.get("intent") or {}).get("name"),
-                               "answers": ranked_answers(parsed)[:3],
-                               "faq_answers": _answer_ids(parsed)})
+                misses.append(
+                    {
+                        "kind": "two_questions",
+                        "text": case["text"],
+                        "expected": case["ids"],
+                        "intent": (parsed.get("intent") or {}).get("name"),
+                        "answers": ranked_answers(parsed)[:3],
+                        "faq_answers": _answer_ids(parsed),
+                    }
+                )
     for lang, texts in data["out_of_scope"].items():
         for text in texts:
             parsed = parse(text)
             intent = (parsed.get("intent") or {}).get("name")
             oos[lang].append(intent in CAUGHT_INTENTS)
             if intent not in CAUGHT_INTENTS:
-                misses.append({"kind": "out_of_scope", "text": text, "intent": intent,
-                               "answers": ranked_answers(parsed)[:3],
-                               "faq_answers": _answer_ids(parsed)})
+                misses.append(
+                    {
+                        "kind": "out_of_scope",
+                        "text": text,
+                        "intent": intent,
+                        "answers": ranked_answers(parsed)[:3],
+                        "faq_answers": _answer_ids(parsed),
+                    }
+                )
     return {
         "faq_top1": {lang: _rate(hits) for lang, hits in sorted(top1.items())},
         "two_questions_found": {lang: _rate(hits) for lang, hits in sorted(two.items())},
         "out_of_scope_caught": _rate([h for hits in oos.values() for h in hits]),
         "out_of_scope_caught_by_language": {lang: _rate(h) for lang, h in sorted(oos.items())},
         "single_questions_split_in_two": _rate(extra),
-        "counts": {"faq": {k: len(v) for k, v in sorted(top1.items())},
-                   "two_questions": {k: len(v) for k, v in sorted(two.items())},
-                   "out_of_scope": {k: len(v) for k, v in sorted(oos.items())}},
+        "counts": {
+            "faq": {k: len(v) for k, v in sorted(top1.items())},
+            "two_questions": {k: len(v) for k, v in sorted(two.items())},
+            "out_of_scope": {k: len(v) for k, v in sorted(oos.items())},
+        },
         "misses": misses,
     }
 
@@ -139,64 +158,87 @@ def test_single_questions_are_rarely_split_in_two(report):
     assert report["single_questions_split_in_two"] <= 0.05, report["misses"]
 
 
-def _timings(parse: Parse, texts: Dict[str, str], rounds: int = 200) -> Dict[str, Any]:
-    """Median milliseconds per ``parse_message``, wall clock and this process's CPU.
+TIMED_TEXTS = {
+    "short_en": "when can we renew MAP?",
+    "short_ko": "액션팩 갱신 언제 해요?",
+    "long_en": "Hi team, I'm Jisoo from a small MSP in Busan. We got our Silver competency "
+    "last October and our renewal is coming up. How and when do we renew it? Thanks!",
+    "long_ko": "안녕하세요, 부산에서 작은 MSP를 운영하는 김지수입니다. 작년 10월에 실버 역량을 "
+    "취득했는데 이제 갱신 시기가 다가오고 있어요. 역량 갱신은 언제, 어떻게 하면 되나요? "
+    "감사합니다.",
+}
 
-    The CPU time is the steadier figure on a busy machine.
+
+def _timings(parses: Dict[str, Parse], rounds: int = 150) -> Dict[str, Dict[str, float]]:
+    """Median milliseconds of CPU per parse, per model and text.
+
+    The models take turns within each round, so a busy machine slows them alike.
     """
-    result = {}
-    for name, text in texts.items():
-        parse(text)
-        wall, cpu = [], []
-        for _ in range(rounds):
-            start, start_cpu = time.perf_counter(), time.process_time()
+    samples: Dict[str, Dict[str, List[float]]] = {m: defaultdict(list) for m in parses}
+    for parse in parses.values():
+        for text in TIMED_TEXTS.values():
             parse(text)
-            cpu.append((time.process_time() - start_cpu) * 1000)
-            wall.append((time.perf_counter() - start) * 1000)
-        result[name] = {"wall_ms": round(statistics.median(wall), 2),
-                        "cpu_ms": round(statistics.median(cpu), 2)}
-    return result
+    for _ in range(rounds):
+        for model, parse in parses.items():
+            for name, text in TIMED_TEXTS.items():
+                start = time.process_time()
+                parse(text)
+                samples[model][name].append((time.process_time() - start) * 1000)
+    return {
+        m: {name: round(statistics.median(v), 2) for name, v in by_text.items()}
+        for m, by_text in samples.items()
+    }
 
 
 def main() -> None:
-    """Print the figures, the standard held-out figures and parse timings as JSON."""
+    """Print, per model, the long-message and standard held-out figures and parse timings.
+
+    Usage: ``python -m tests.nlu.test_long_messages [MODEL ...] [--misses]``; without
+    a model, the current one (trained if missing). Give the model from before a
+    change and the one after it to compare them side by side.
+    """
     import json
 
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
-    configure_structlog(logging.WARNING)
-
     from partnerdesk.tools.model_build import ensure_model
     from partnerdesk.tools.nlu_eval import evaluate, load_cases
 
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    model = Path(args[0]) if args else ensure_model()
-    agent = Agent.load(str(model))
-
-    def parse(text: str) -> Dict[str, Any]:
-        return asyncio.run(agent.parse_message(text))
-
-    long_report = long_message_report(parse)
-    standard = evaluate(parse, load_cases(LONG_MESSAGES.parent))
-    data = load_long_messages()
-    timings = _timings(parse, {
-        "short_en": "when can we renew MAP?",
-        "short_ko": "액션팩 갱신 언제 해요?",
-        "long_en": data["faq"]["renew_competency"]["en"][0],
-        "long_ko": data["faq"]["renew_competency"]["ko"][0],
-    })
-    print(json.dumps({
-        "model": model.name,
-        "long_messages": {k: v for k, v in long_report.items() if k != "misses"},
-        "standard_heldout": {k: v for k, v in standard.items() if k != "misses"},
-        "parse_ms_median": timings,
-    }, ensure_ascii=False, indent=2))
-    if "--misses" in sys.argv:
-        print(json.dumps({"long_messages": long_report["misses"],
-                          "standard_heldout": standard["misses"]},
-                         ensure_ascii=False, indent=2))
+    configure_structlog(logging.WARNING)
+    models = [Path(a) for a in sys.argv[1:] if not a.startswith("--")] or [ensure_model()]
+    loop = asyncio.new_event_loop()
+    parses: Dict[str, Parse] = {}
+    for model in models:
+        agent = Agent.load(str(model))
+        parses[model.name] = lambda text, agent=agent: loop.run_until_complete(
+            agent.parse_message(text)
+        )
+    for name, parse in parses.items():
+        long_report = long_message_report(parse)
+        standard = evaluate(parse, load_cases(LONG_MESSAGES.parent))
+        print(
+            json.dumps(
+                {
+                    "model": name,
+                    "long_messages": {k: v for k, v in long_report.items() if k != "misses"},
+                    "standard_heldout": {k: v for k, v in standard.items() if k != "misses"},
+                },
+                ensure_ascii=False,
+            )
+        )
+        if "--misses" in sys.argv:
+            print(
+                json.dumps(
+                    {
+                        "long_messages": long_report["misses"],
+                        "standard_heldout": standard["misses"],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+    print(json.dumps({"parse_cpu_ms_median": _timings(parses)}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
