@@ -22,7 +22,7 @@ from functools import partial
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 from urllib.parse import urlsplit
 
 from partnerdesk.core.paths import PROJECT_ROOT
@@ -149,7 +149,13 @@ class PageHandler(BaseHTTPRequestHandler):
         except (ValueError, OSError):
             pass
 
-    def log_message(self, format: str, *args) -> None:
+    def log_request(self, code: Any = "-", size: Any = "-") -> None:
+        """Log refused and failed requests only: served pages are not news."""
+        if str(code).isdigit() and int(code) < 400:
+            return
+        super().log_request(code, size)
+
+    def log_message(self, format: str, *args: Any) -> None:
         """Log requests without query strings (they may carry what a user typed)."""
         super().log_message(format, *(str(arg).split("?")[0] for arg in args))
 

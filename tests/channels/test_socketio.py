@@ -60,20 +60,18 @@ async def test_session_persists_across_reconnects(rasa_url):
     assert [event["text"] for event in stored] == ["hello", "thanks"]
 
 
-class _ClosingEngine:
-    """An engine.io server whose session closed between its check and its lookup."""
-
-    max_http_buffer_size = 1_000_000
-
-    async def handle_request(self, request, *args, **kwargs):
-        raise KeyError("Session is disconnected")
-
-
-async def test_a_session_closed_mid_request_is_a_400_not_a_500():
+async def test_a_session_closed_mid_request_is_a_400_not_a_500(monkeypatch):
     from types import SimpleNamespace
 
-    from partnerdesk.channels.socketio import _checked_posts
+    import engineio
 
-    handle = _checked_posts(_ClosingEngine())
-    reply = await handle(SimpleNamespace(method="GET", args={"sid": ["x"]}, body=b""))
+    from partnerdesk.channels.socketio import CheckedEngineIO
+
+    async def closed_between_check_and_lookup(self, *args, **kwargs):
+        raise KeyError("Session is disconnected")
+
+    monkeypatch.setattr(engineio.AsyncServer, "handle_request", closed_between_check_and_lookup)
+    engine = CheckedEngineIO(async_mode="sanic")
+    request = SimpleNamespace(method="GET", args={"sid": ["x"]}, body=b"", ctx=SimpleNamespace())
+    reply = await engine.handle_request(request)
     assert reply.status == 400 and b"session is closed" in reply.body
