@@ -50,15 +50,12 @@ from typing import Any, Dict, Iterable, Iterator, Optional, Text
 
 import sqlalchemy as sa
 import sqlalchemy.exc
-from rasa.core.tracker_store import (
-    SQLTrackerStore,
-    TrackerStore,
-    create_engine_kwargs,
-    validate_port,
-)
+from rasa.core.tracker_store import TrackerStore, create_engine_kwargs, validate_port
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from partnerdesk.stores import event_rows
+from partnerdesk.stores.bounded_store import BoundedSQLTrackerStore
 from partnerdesk.stores.sqlite_wal import use_write_ahead_log
 
 logger = logging.getLogger(__name__)
@@ -107,7 +104,7 @@ def one_line(error: BaseException, limit: int = 300) -> str:
     return f"{type(error).__name__}: {text[:limit]}"
 
 
-class ResilientSQLTrackerStore(SQLTrackerStore):
+class ResilientSQLTrackerStore(BoundedSQLTrackerStore):
     """``SQLTrackerStore`` with a small pre-pinged pool that reports outages once."""
 
     def __init__(
@@ -161,9 +158,11 @@ class ResilientSQLTrackerStore(SQLTrackerStore):
             self._database_to_create = None
         try:
             self.Base.metadata.create_all(self.engine)
+            event_rows.create_tables(self.engine)
         except (sqlalchemy.exc.ProgrammingError, sqlalchemy.exc.IntegrityError):
-            # Another replica created the table at the same moment; it exists now.
+            # Another replica created the tables at the same moment; they exist now.
             self.Base.metadata.create_all(self.engine)
+            event_rows.create_tables(self.engine)
         self._tables_ready = True
 
     def _wait_for_database(self, wait_s: float) -> None:
