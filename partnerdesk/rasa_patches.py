@@ -105,6 +105,17 @@ def _install_event_lookup() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
+# --- the prediction graph, run in order without dask ---------------------------------
+
+
+def _install_graph_runner() -> None:
+    import rasa.core.processor as rasa_processor
+
+    from partnerdesk.dialogue.graph_runner import SequentialGraphRunner
+
+    rasa_processor.DaskGraphRunner = SequentialGraphRunner
+
+
 # --- logging: masking, and one ERROR per database outage ------------------------------
 
 _MASKING = MaskingFilter("partnerdesk.privacy")
@@ -187,6 +198,11 @@ PATCHES: Tuple[Patch, ...] = (
         (RASA_SERVER,), _install_event_lookup,
     ),
     Patch(
+        "rasa.core.processor.DaskGraphRunner", "rasa",
+        "rebuilds the schema and dask graph of the targets on each of a turn's 3 graph runs",
+        (RASA_SERVER,), _install_graph_runner,
+    ),
+    Patch(
         "logging.setLogRecordFactory", "rasa",
         "log records carry e-mail addresses, product keys and tokens partners paste",
         (RASA_SERVER, ACTION_SERVER), _install_masking,
@@ -207,6 +223,13 @@ PRIVATE_API: Tuple[Tuple[str, str], ...] = (
     ("rasa.core.channels.rest.RestInput", "_extract_sender"),
     ("rasa.core.channels.rest.RestInput", "_extract_message"),
     ("rasa.core.tracker_store.SQLTrackerStore", "_retrieve"),
+    # partnerdesk.dialogue.rule_policy.LeanRulePolicy (overrides, then reads)
+    ("rasa.core.policies.policy.Policy", "_prediction_states"),
+    ("rasa.core.policies.rule_policy.RulePolicy", "_get_possible_keys"),
+    ("rasa.core.policies.rule_policy.RulePolicy", "_does_rule_match_state"),
+    ("rasa.core.policies.rule_policy.RulePolicy", "_rule_key_to_state"),
+    ("rasa.core.featurizers.tracker_featurizers.TrackerFeaturizer", "_choose_last_user_input"),
+    ("rasa.shared.core.domain.Domain", "_clean_state"),
     ("rasa.core.tracker_store.FailSafeTrackerStore", "_tracker_store"),
     ("rasa.core.tracker_store.AwaitableTrackerStore", "_tracker_store"),
     ("socketio.server.Server", "_engineio_server_class"),

@@ -83,7 +83,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
 
     def _registry(self) -> Dict[int, Stored]:
         """Trackers handed out or saved, by ``id()``; an entry goes with its tracker."""
-        registry: Dict[int, Stored] = vars(self).setdefault("_stored_trackers", {})
+        registry: Dict[int, Stored] = self.__dict__.setdefault("_stored_trackers", {})
         return registry
 
     def _remember(self, tracker: DialogueStateTracker, stored: Stored) -> None:
@@ -161,8 +161,10 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
     def write_tracker(
         self, connection: Connection, tracker: DialogueStateTracker, stored: Optional[Stored]
     ) -> None:
-        """Insert the tracker's new events and update its window, in ``connection``'s
-        transaction; then remember what is stored."""
+        """Insert the tracker's new events and move its window, in one transaction.
+
+        Then remember what of the tracker is stored.
+        """
         events = list(tracker.events)
         if stored is None:
             stored = self._stored_from_database(connection, tracker, events)

@@ -117,8 +117,11 @@ def load(connection: Connection, sender_id: str) -> StoredRows:
 
 
 def insert(connection: Connection, rows: Sequence[Dict[str, Any]]) -> None:
-    """Insert event rows (``sender_id``, ``type_name``, ``timestamp``, ``intent_name``,
-    ``action_name``, ``data``) in one statement."""
+    """Insert event rows in one statement.
+
+    Each row has ``sender_id``, ``type_name``, ``timestamp``, ``intent_name``,
+    ``action_name`` and ``data``.
+    """
     if rows:
         connection.execute(_INSERT_EVENT, list(rows))
 
