@@ -10,10 +10,14 @@ whose words take particles ("액션팩을", "액션팩은"); word n-grams carry 
 On a message of several sentences (``segments``, set by
 ``partnerdesk.nlu.long_messages.SentenceSegmenter``) both also rank each
 sentence, in the same call, for ``LongMessageResolver`` to decide from.
+At prediction time the fitted pipelines are scored by
+:class:`partnerdesk.nlu.linear_scoring.LinearScorer` (the same arithmetic without
+sklearn's per-call overhead, n-grams shared by both classifiers).
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 import joblib
@@ -25,6 +29,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from partnerdesk.nlu.linear_scoring import LinearScorer
 from partnerdesk.nlu.long_messages import (
     SEGMENT_ANSWER_RANKINGS,
     SEGMENT_INTENT_RANKINGS,
@@ -82,6 +87,17 @@ def _saved(model_storage: ModelStorage, resource: Resource) -> Optional[Dict[Tex
 Ranking = List[Dict[Text, Any]]
 
 
+_SCORERS: "weakref.WeakKeyDictionary[Any, Optional[LinearScorer]]" = weakref.WeakKeyDictionary()
+
+
+def _probabilities(pipeline: Any, texts: List[str]) -> Any:
+    """``pipeline.predict_proba(texts)``, through a :class:`LinearScorer` when it fits."""
+    if pipeline not in _SCORERS:
+        _SCORERS[pipeline] = LinearScorer.for_pipeline(pipeline)
+    scorer = _SCORERS[pipeline]
+    return scorer.predict_proba(texts) if scorer else pipeline.predict_proba(texts)
+
+
 def _rankings(pipeline: Any, messages: List[Message]) -> Tuple[List[Ranking], List[List[Ranking]]]:
     """Per message, every label with its probability, most likely first.
 
@@ -98,7 +114,7 @@ def _rankings(pipeline: Any, messages: List[Message]) -> Tuple[List[Ranking], Li
             ),
             key=lambda r: -r["confidence"],
         )
-        for row in pipeline.predict_proba(texts)
+        for row in _probabilities(pipeline, texts)
     ]
     rest = iter(rankings[len(messages) :])
     return rankings[: len(messages)], [[next(rest) for _ in group] for group in segments]

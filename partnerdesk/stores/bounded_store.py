@@ -11,6 +11,8 @@ keeps Rasa's ``events`` table and row format and:
   (and their ids), so a save inserts the rest in one statement without a query first;
 - moves a conversation's window forward when a new session starts or the window holds
   too many turns, in the same transaction as the events;
+- keeps the trackers it saved last and hands one out again when one indexed query shows
+  that nothing was stored for its conversation since (:mod:`.recent_trackers`);
 - publishes only the new events to the event broker (Rasa's ``stream_events`` reloads the
   tracker for that).
 
@@ -22,7 +24,7 @@ from __future__ import annotations
 import json
 import weakref
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, Event, SessionStarted
@@ -38,6 +40,7 @@ from partnerdesk.stores.history_window import (
     snapshot_events,
     tracker_state_at,
 )
+from partnerdesk.stores.recent_trackers import RecentTrackers
 
 
 @dataclass
@@ -91,6 +94,12 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         stored.ref = weakref.ref(tracker, lambda _ref: registry.pop(key, None))
         registry[key] = stored
 
+    @property
+    def recent(self) -> RecentTrackers:
+        """The trackers saved last (created on first use)."""
+        recent: RecentTrackers = self.__dict__.setdefault("_recent_trackers", RecentTrackers())
+        return recent
+
     def stored_state(self, tracker: DialogueStateTracker) -> Optional[Stored]:
         """What the store knows of ``tracker`` (None for a tracker it never saw)."""
         stored = self._registry().get(id(tracker))
@@ -131,7 +140,11 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
     ) -> Optional[DialogueStateTracker]:
         if fetch_events_from_all_sessions:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        recent = self.recent.take(sender_id)
         with self.engine.connect() as connection:
+            if recent is not None and self.stored_state(recent.tracker) is not None:
+                if event_rows.last_id(connection, sender_id) == recent.last_id:
+                    return recent.tracker
             return self.load_tracker(connection, sender_id)
 
     # --- writing ---------------------------------------------------------------------
@@ -156,34 +169,39 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             self._remember(tracker, Stored(weakref.ref(tracker)))
             return
         with self.engine.begin() as connection:
-            self.write_tracker(connection, tracker, stored)
+            moved, newest = self.write_tracker(connection, tracker, stored)
+            if newest is None and not moved:
+                newest = event_rows.last_id(connection, tracker.sender_id)
+        if moved:
+            self.recent.forget(tracker.sender_id)  # the next load reads the shorter window
+        else:
+            self.recent.put(tracker, newest)
 
     def write_tracker(
         self, connection: Connection, tracker: DialogueStateTracker, stored: Optional[Stored]
-    ) -> None:
+    ) -> Tuple[bool, Optional[int]]:
         """Insert the tracker's new events and move its window, in one transaction.
 
-        Then remember what of the tracker is stored.
+        Then remember what of the tracker is stored. Returns whether the window moved past
+        some of the tracker's events of its current session (its next load reads fewer),
+        and the id of the last event inserted (None if none was).
         """
         events = list(tracker.events)
         if stored is None:
             stored = self._stored_from_database(connection, tracker, events)
         sender = tracker.sender_id
         new = events[stored.count :]
-        event_rows.insert(connection, [event_row(sender, e) for e in new])
+        newest = event_rows.insert(connection, [event_row(sender, e) for e in new])
         ids = stored.ids + [None] * len(new)
         moved = self._move_window(connection, tracker, events, stored, ids)
+        start = moved[0] if moved else stored.window_start
         self._remember(
             tracker,
             Stored(
-                weakref.ref(tracker),
-                stored.prefix,
-                len(events),
-                ids,
-                moved if moved is not None else stored.window_start,
-                stored.session_cut and moved is None,
+                weakref.ref(tracker), stored.prefix, len(events), ids, start, stored.session_cut
             ),
         )
+        return moved is not None and moved[1], newest
 
     def _stored_from_database(
         self, connection: Connection, tracker: DialogueStateTracker, events: List[Event]
@@ -209,8 +227,12 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         events: List[Event],
         stored: Stored,
         ids: List[Optional[int]],
-    ) -> Optional[int]:
-        """Write the conversation's window row if it must change; its new start, or None."""
+    ) -> Optional[Tuple[int, bool]]:
+        """Write the conversation's window row if it must change.
+
+        Returns its new start and whether that leaves out some of the tracker's events,
+        or None if the row stays.
+        """
         first = stored.prefix
         session = latest_session_start(events, first)
         target: Optional[int] = None
@@ -238,7 +260,8 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             state = tracker_state_at(tracker.sender_id, events[:target], self.domain.slots)
             snapshot = as_dicts(snapshot_events(state, events[target - 1].timestamp))
         event_rows.set_window(connection, tracker.sender_id, start, json.dumps(snapshot))
-        return start
+        # Events left out before a new session change nothing: a session start resets.
+        return start, target not in (first, session)
 
 
 def event_row(sender_id: Text, event: Event) -> Dict[str, Any]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, List
+from typing import Callable, List, Sequence, Tuple
 
 import requests
 
@@ -82,6 +83,41 @@ def run_load(
         list(pool.map(client, range(clients)))
     elapsed = time.perf_counter() - started
     return Result(name, clients, len(latencies) / elapsed, latencies, errors[0])
+
+
+def alternate(
+    loads: Sequence[Tuple[str, Callable[[], Callable[[requests.Session, int, int], None]]]],
+    clients: int,
+    calls_per_client: int,
+    rounds: int = 3,
+) -> List[Result]:
+    """Several loads measured in turns (A, B, A, B, …).
+
+    A machine shared with other work then slows each of them alike: each round runs every
+    load for a share of the calls. ``loads`` are (name, factory) pairs; a factory makes a
+    fresh call function per round (a REST load starts new conversations). Rates are calls
+    over the time each load itself ran.
+    """
+    per_round = max(1, calls_per_client // rounds)
+    parts: dict = {name: [] for name, _ in loads}
+    for _ in range(rounds):
+        for name, factory in loads:
+            parts[name].append(run_load(name, factory(), clients, per_round))
+    merged = []
+    for name, _ in loads:
+        done = parts[name]
+        seconds = sum(len(r.latencies_ms) / r.rate for r in done if r.rate)
+        latencies = [ms for r in done for ms in r.latencies_ms]
+        errors = sum(r.errors for r in done)
+        merged.append(Result(name, clients, len(latencies) / seconds, latencies, errors))
+    return merged
+
+
+def load_line() -> str:
+    """How busy the machine was: the load averages and the number of cores."""
+    one, five, fifteen = Path("/proc/loadavg").read_text().split()[:3]
+    cores = os.cpu_count()
+    return f"machine load average {one} / {five} / {fifteen} (1 / 5 / 15 min), {cores} cores"
 
 
 def rss_mib(pid: int) -> float:
