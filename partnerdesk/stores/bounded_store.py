@@ -50,7 +50,7 @@ class Stored:
     Attributes:
         prefix: How many snapshot events the tracker's events start with.
         count: How many of its events are stored already (snapshot events included).
-        ids: The database ids of ``tracker.events[prefix:count]`` (None: not read back).
+        ids: The database ids of ``tracker.events[prefix:count]``.
         window_start: The id the conversation's window row starts at (None: no row).
         session_cut: The load dropped rows of an earlier session.
     """
@@ -58,7 +58,7 @@ class Stored:
     ref: "weakref.ref[DialogueStateTracker]"
     prefix: int = 0
     count: int = 0
-    ids: List[Optional[int]] = field(default_factory=list)
+    ids: List[int] = field(default_factory=list)
     window_start: Optional[int] = None
     session_cut: bool = False
 
@@ -170,7 +170,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             return
         with self.engine.begin() as connection:
             moved, newest = self.write_tracker(connection, tracker, stored)
-            if newest is None and not moved:
+            if newest is None and not moved:  # nothing inserted: read it
                 newest = event_rows.last_id(connection, tracker.sender_id)
         if moved:
             self.recent.forget(tracker.sender_id)  # the next load reads the shorter window
@@ -191,8 +191,8 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             stored = self._stored_from_database(connection, tracker, events)
         sender = tracker.sender_id
         new = events[stored.count :]
-        newest = event_rows.insert(connection, [event_row(sender, e) for e in new])
-        ids = stored.ids + [None] * len(new)
+        inserted = event_rows.insert(connection, [event_row(sender, e) for e in new])
+        ids = [*stored.ids, *inserted]
         moved = self._move_window(connection, tracker, events, stored, ids)
         start = moved[0] if moved else stored.window_start
         self._remember(
@@ -201,7 +201,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
                 weakref.ref(tracker), stored.prefix, len(events), ids, start, stored.session_cut
             ),
         )
-        return moved is not None and moved[1], newest
+        return moved is not None and moved[1], (inserted[-1] if inserted else None)
 
     def _stored_from_database(
         self, connection: Connection, tracker: DialogueStateTracker, events: List[Event]
@@ -226,7 +226,7 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
         tracker: DialogueStateTracker,
         events: List[Event],
         stored: Stored,
-        ids: List[Optional[int]],
+        ids: List[int],
     ) -> Optional[Tuple[int, bool]]:
         """Write the conversation's window row if it must change.
 
@@ -245,12 +245,8 @@ class BoundedSQLTrackerStore(SQLTrackerStore):
             target = first
         if target is None:
             return None
-        if ids[target - first] is None:
-            # Unread ids are those of the events this store inserted last, under the lock.
-            unknown = len(ids) - ids.index(None)
-            ids[-unknown:] = event_rows.newest_ids(connection, tracker.sender_id, unknown)
         start = ids[target - first]
-        if start is None or start == stored.window_start:
+        if start == stored.window_start:
             return None
         if target == first:
             snapshot = as_dicts(events[:first])
