@@ -229,9 +229,10 @@ def parse_latency(model: Path, held_back: Dict[str, List[str]], parses: int = 30
     import structlog
     from rasa.core.agent import Agent
 
-    import partnerdesk.channels  # noqa: F401 - the server's own patches
+    from partnerdesk import rasa_patches
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    rasa_patches.apply(rasa_patches.RASA_SERVER)  # as the server does when it starts
     agent = Agent.load(str(model))
     cases = [(key, text) for key, texts in held_back.items() for text in texts]
     cases = (cases * (parses // len(cases) + 1))[:parses]

@@ -30,7 +30,7 @@ def main() -> None:
     from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
     from rasa.shared.core.domain import Domain
 
-    import partnerdesk.channels  # noqa: F401 - the server's own patches (event lookup)
+    from partnerdesk import rasa_patches
     from partnerdesk.core.paths import DOMAIN_PATH
     from partnerdesk.stores.tracker_store import ResilientSQLTrackerStore
     from partnerdesk.tools.model_build import ensure_model
@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=100)
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    rasa_patches.apply(rasa_patches.RASA_SERVER)  # as the server does when it starts
     with tempfile.TemporaryDirectory() as tmp:
         store = ResilientSQLTrackerStore(
             Domain.load(str(DOMAIN_PATH)), dialect="sqlite", db=str(Path(tmp) / "profile.db")

@@ -289,7 +289,12 @@ def main() -> int:
     parser.add_argument("--skip-default-config", action="store_true")
     parser.add_argument("--skip-production", action="store_true")
     parser.add_argument("--default-epochs", type=int, default=1)
+    parser.add_argument(
+        "--start-timeout", type=int, default=300, help="seconds a server may take to start"
+    )
     args = parser.parse_args()
+    # The default-config server loads TensorFlow models: over 90 s on a busy machine.
+    servers.START_TIMEOUT_S = args.start_timeout
 
     default_model = None if args.skip_default_config else default_config_model(args.default_epochs)
     ours_server = start_single("ours", ensure_model())

@@ -120,10 +120,11 @@ def load_times(db: Path, senders: Dict[int, str], repeat: int = 30) -> Dict[str,
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.domain import Domain
 
-    import partnerdesk.channels  # noqa: F401 - the server's own patches (event lookup)
+    from partnerdesk import rasa_patches
     from partnerdesk.stores.tracker_store import ResilientSQLTrackerStore
 
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
+    rasa_patches.apply(rasa_patches.RASA_SERVER)  # as the server does when it starts
     domain = Domain.load(str(DOMAIN_PATH))
     stores = {
         "ours (bounded window)": ResilientSQLTrackerStore(domain, dialect="sqlite", db=str(db)),

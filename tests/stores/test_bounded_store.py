@@ -23,7 +23,6 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-import partnerdesk.channels  # noqa: F401 - the server's patches (event type lookup)
 from partnerdesk.core.paths import DOMAIN_PATH
 from partnerdesk.stores.history_window import WindowSize, is_snapshot_event
 from partnerdesk.stores.tracker_store import ResilientSQLTrackerStore
