@@ -157,7 +157,11 @@ def start_single(label: str, model: Path) -> Single:
     )
     single = Single(label, server, actions, workdir)
     started = time.perf_counter()
-    server.start()
+    try:
+        server.start()
+    except BaseException:
+        stop_single(single)  # a server that did not come up in time is still running
+        raise
     single.ready_s = time.perf_counter() - started
     return single
 
