@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from pathlib import Path
 from typing import Any, Dict, Iterator
 
@@ -11,6 +12,8 @@ import pytest
 import yaml
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# Tracker stores made in this process journal here, not in the project's var/journal.
+os.environ.setdefault("PARTNERDESK_JOURNAL_DIR", tempfile.mkdtemp(prefix="partnerdesk-journal-"))
 
 from partnerdesk.core.paths import DOMAIN_PATH
 from partnerdesk.tools.model_build import ensure_model
