@@ -26,6 +26,8 @@ per turn, while the server still reports that it is up.
   journal to the next one started on the machine. (``FailSafeTrackerStore``'s own
   ERROR for a failing call, e.g. Rasa's HTTP API reading a full conversation, is turned
   into a DEBUG line: :class:`partnerdesk.rasa_patches.FailSafeErrorToDebug`.)
+- prunes conversations older than the retention period once a day, by itself
+  (:class:`partnerdesk.stores.retention.DailyRetention`).
 
 SQLite works the same way (pool settings, pre-ping and the wait at start apply to servers only).
 ``endpoints.yml``, for PostgreSQL (unquoted ``${VAR}`` only: Rasa leaves quoted
@@ -58,6 +60,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from partnerdesk.stores import event_rows, journaled_store
 from partnerdesk.stores.journaled_store import JournaledSQLTrackerStore
+from partnerdesk.stores.retention import DailyRetention
 from partnerdesk.stores.sqlite_wal import use_write_ahead_log
 
 logger = logging.getLogger(__name__)
@@ -144,6 +147,7 @@ class ResilientSQLTrackerStore(JournaledSQLTrackerStore):
         self._wait_for_database(0 if url.get_backend_name() == "sqlite" else setting(WAIT_ENV))
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
         self.start_recovery()  # writes what an earlier process journaled, if anything
+        self.retention = DailyRetention(lambda: self.engine).start()
 
     def _use_engine(self, url: sa.engine.URL) -> None:
         self.engine = sa.create_engine(url, **engine_kwargs(url))
