@@ -42,6 +42,7 @@ from partnerdesk.stores import event_rows
 from partnerdesk.stores.bounded_store import BoundedSQLTrackerStore, Stored
 from partnerdesk.stores.journal import Journal, journal_dir, orphans
 from partnerdesk.stores.recent_trackers import Recent
+from partnerdesk.stores.tracker_db import events as events_table
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,32 @@ def set_replayed(connection: Connection, journal_id: str, sender_id: str, seq: i
         connection.execute(
             replays.insert().values(journal_id=journal_id, sender_id=sender_id, last_seq=seq)
         )
+
+
+def turns(events: List[Dict[str, Any]]) -> List[List[Dict[str, Any]]]:
+    """The events cut into turns: a new turn at each user message."""
+    cut: List[List[Dict[str, Any]]] = []
+    for event in events:
+        if not cut or event.get("event") == "user":
+            cut.append([])
+        cut[-1].append(event)
+    return cut
+
+
+def merge_turns(first: List[Dict[str, Any]], second: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """Two conversations' event lists merged turn by turn, by when each turn began.
+
+    Turns of one conversation never overlap (its lock), so their start times order them;
+    events inside a turn keep their order. On a tie ``first``'s turn goes first.
+    """
+    merged: List[Dict[str, Any]] = []
+    a, b = turns(first), turns(second)
+    while a and b:
+        take_a = float(a[0][0].get("timestamp") or 0) <= float(b[0][0].get("timestamp") or 0)
+        merged += (a if take_a else b).pop(0)
+    for rest in a + b:
+        merged += rest
+    return merged
 
 
 class JournaledSQLTrackerStore(BoundedSQLTrackerStore):
@@ -280,7 +307,14 @@ class JournaledSQLTrackerStore(BoundedSQLTrackerStore):
     def _append_to_database(
         self, connection: Connection, sender_id: Text, events: List[Dict[str, Any]]
     ) -> None:
-        """Append events after the conversation's stored ones, as a turn's save would."""
+        """Append events after the conversation's stored ones, as a turn's save would.
+
+        If the database has events of the conversation from after the first journaled
+        one (another replica answered some of its turns meanwhile and wrote them first),
+        the two are merged turn by turn in time order instead.
+        """
+        if self._merge_into_database(connection, sender_id, events):
+            return
         rows = event_rows.load(connection, sender_id)
         slots = self.domain.slots if self.domain is not None else []
         stored = rows.snapshot + [json.loads(data) for data in rows.data]
@@ -294,6 +328,26 @@ class JournaledSQLTrackerStore(BoundedSQLTrackerStore):
             rows.session_cut,
         )
         self.write_tracker(connection, tracker, state)
+
+    def _merge_into_database(
+        self, connection: Connection, sender_id: Text, events: List[Dict[str, Any]]
+    ) -> bool:
+        """Merge the events with the stored ones after them; False if there are none."""
+        first = min(float(event.get("timestamp") or 0) for event in events)
+        table = events_table
+        later = connection.execute(
+            sa.select(table.c.id, table.c.data)
+            .where(table.c.sender_id == sender_id, table.c.timestamp > first)
+            .order_by(table.c.id)
+        ).all()
+        if not later:
+            return False
+        stored = [json.loads(row.data) for row in later]
+        merged = merge_turns(stored, events)
+        connection.execute(table.delete().where(table.c.id.in_([row.id for row in later])))
+        event_rows.insert(connection, [event_rows.event_row(sender_id, e) for e in merged])
+        event_rows.forget_window(connection, sender_id)  # the next load reads the session
+        return True
 
     def journal_health(self) -> Dict[str, Any]:
         """What the journal holds, for ``/webhooks/health/``."""

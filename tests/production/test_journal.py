@@ -163,6 +163,30 @@ async def test_a_crash_between_the_commit_and_the_journal_cleanup_writes_nothing
     assert_no_duplicates(events)
 
 
+async def test_turns_journaled_by_two_replicas_are_merged_in_the_order_they_happened(
+    own_postgres, db_login, conversation_id, journal_dir
+):
+    first, second = make_store(own_postgres, db_login), make_store(own_postgres, db_login)
+    await turn(first, conversation_id, "before")
+    own_postgres.stop()
+    # The balancer sends a conversation's turns to either replica.
+    for number, store in enumerate([first, second, first, second, second, first]):
+        await turn(store, conversation_id, f"during {number}")
+    own_postgres.start()
+    wait_written(first)
+    wait_written(second)
+    events = stored_rows(own_postgres, db_login, conversation_id)
+    assert [e["text"] for e in events if e["event"] == "user"] == ["before"] + [
+        f"during {n}" for n in range(6)
+    ]
+    assert [e["text"] for e in events if e["event"] == "bot"] == ["answer to before"] + [
+        f"answer to during {n}" for n in range(6)
+    ]
+    assert_no_duplicates(events)
+    context = await turn(second, conversation_id, "after")
+    assert user_texts(context)[-1] == "during 5"
+
+
 def start_worker(server, login, sender: str, env: dict) -> subprocess.Popen:
     worker = subprocess.Popen(
         [
