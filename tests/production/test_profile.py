@@ -8,8 +8,11 @@ refuses (Rasa's HTTP API, big bodies, bursts), socket.io stickiness, and ``down`
 from __future__ import annotations
 
 import http.client
+import json
+import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -17,13 +20,14 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator, List, Optional
 
 import pytest
 import requests
 
 from tests.conftest import TEST_TODAY
-from tests.production.profile import REPLICAS, Profile, _alive, say, user_texts
+from tests.production.profile import REPLICAS, SCRIPT, Profile, _alive, say, user_texts
 from tests.production.services import RedisServer
 from tests.servers import rasa_server, write_endpoints
 
@@ -46,7 +50,12 @@ RATE_LIMIT, RATE_BURST = 200, 400  # scripts/production's defaults, which the te
 @pytest.fixture(scope="module")
 def profile() -> Iterator[Profile]:
     """The profile, up for the whole module; down and deleted afterwards."""
-    running = Profile.create(PARTNERDESK_TODAY=TEST_TODAY, TICKET_LOCK_LIFETIME="15")
+    running = Profile.create(
+        PARTNERDESK_TODAY=TEST_TODAY,
+        TICKET_LOCK_LIFETIME="15",
+        PARTNERDESK_TRUSTED_PROXIES="127.0.0.1",  # the tests play the TLS proxy
+        PARTNERDESK_JOURNAL_RETRY_S="0.5",
+    )
     try:
         running.run("up")
         yield running
@@ -322,3 +331,106 @@ def test_down_stops_what_up_started_and_nothing_else(profile, tmp_path):
         for process in bystanders:
             process.kill()
             process.wait()
+
+
+def test_behind_a_trusted_proxy_the_rate_limit_is_per_client(profile):
+    flooder, other = "203.0.113.10", "198.51.100.20"
+    statuses: List[int] = []
+    began = time.monotonic()
+
+    def hammer() -> None:
+        with requests.Session() as session:
+            while time.monotonic() - began < 20 and statuses.count(429) < 20:
+                response = session.get(
+                    f"{profile.balancer}/webhooks/rest/",
+                    headers={"X-Forwarded-For": f"{flooder}, 127.0.0.1"},
+                    timeout=10,
+                )
+                statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=hammer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert 429 in statuses  # the flooding client is limited...
+    calm = requests.get(
+        f"{profile.balancer}/webhooks/rest/", headers={"X-Forwarded-For": other}, timeout=10
+    )
+    assert calm.status_code == 200  # ...and another one behind the same proxy is not
+    log = (profile.state_dir / "logs" / "nginx-access.log").read_text()
+    assert f"\n{flooder} [" in log and f"\n{other} [" in log
+    time.sleep(RATE_BURST / RATE_LIMIT + 1)  # the bucket empties
+
+
+def test_a_wrong_trusted_proxy_list_stops_up_before_it_starts_anything(tmp_path):
+    wrong = Profile.create(PARTNERDESK_TRUSTED_PROXIES="10.0.0.0/8, proxy.example.com")
+    try:
+        result = subprocess.run(
+            [str(SCRIPT), "up"],
+            env={**os.environ, **wrong.env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode != 0
+        assert "'proxy.example.com' is not an address or CIDR range" in result.stderr
+        assert not (wrong.state_dir / "run").exists()
+    finally:
+        shutil.rmtree(wrong.state_dir, ignore_errors=True)
+
+
+def stop_postgres(profile) -> None:
+    """Stop the profile's PostgreSQL as an outage would (``up`` starts it again)."""
+    data = profile.state_dir / "postgres" / "data"
+    pg_ctl = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))[-1]
+    command = [str(pg_ctl), "-D", str(data), "-m", "fast", "-w", "stop"]
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+
+def stored_events(database, sender: str) -> List[dict]:
+    import sqlalchemy as sa
+
+    with database.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
+            {"sender": sender},
+        )
+        return [json.loads(row.data) for row in rows]
+
+
+def test_postgres_outage_twenty_turns_and_a_kill_9_lose_nothing(profile, database):
+    sender, replica = new_sender("outage"), profile.replica_url("rasa-2")
+    before = ["hi", COVID_QUESTION]
+    for text in before:
+        say(replica, sender, text)
+    stop_postgres(profile)
+    during = [COVID_DATE] + [LOAD_QUESTIONS[n % len(LOAD_QUESTIONS)] for n in range(19)]
+    try:
+        # The context from before the outage is there during it.
+        assert COVID_ANSWER in joined(say(replica, sender, during[0]))
+        for text in during[1:10]:
+            assert say(profile.balancer, sender, text)
+        report = requests.get(f"{profile.balancer}/health", timeout=30).json()
+        assert report["status"] == "degraded", report
+        assert report["tracker_store"]["mode"] == "journal"
+        profile.kill_replica("rasa-1")  # with what it journaled
+        for text in during[10:]:
+            assert say(profile.balancer, sender, text)
+    finally:
+        profile.run("up")  # PostgreSQL back, rasa-1 restarted: it takes its journal over
+    expected = before + during
+    deadline = time.monotonic() + 120
+    while [e["text"] for e in stored_events(database, sender) if e["event"] == "user"] != (
+        expected
+    ):
+        assert time.monotonic() < deadline, stored_events(database, sender)
+        time.sleep(0.5)
+    events = stored_events(database, sender)
+    assert len({(e["event"], e["timestamp"], e.get("text")) for e in events}) == len(events)
+    assert sum(e["event"] == "session_started" for e in events) == 1  # one conversation
+    for name in REPLICAS:
+        health = requests.get(f"{profile.replica_url(name)}/webhooks/health/", timeout=30)
+        assert health.json()["tracker_store"]["status"] == "ok", health.text
