@@ -36,11 +36,12 @@ from typing import Any, Dict, List, Optional, Text, Tuple
 import sqlalchemy as sa
 import sqlalchemy.exc
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
 from partnerdesk.stores import event_rows
 from partnerdesk.stores.bounded_store import BoundedSQLTrackerStore, Stored
 from partnerdesk.stores.journal import Journal, journal_dir, orphans
+from partnerdesk.stores.journal_replay import merge_turns, replayed_seq, replays, set_replayed
 from partnerdesk.stores.recent_trackers import Recent
 from partnerdesk.stores.tracker_db import events as events_table
 
@@ -49,66 +50,6 @@ logger = logging.getLogger(__name__)
 RETRY_ENV = "PARTNERDESK_JOURNAL_RETRY_S"
 DEFAULT_RETRY_S = 2.0
 FAILURE_LOG_INTERVAL_S = 60.0
-
-metadata = sa.MetaData()
-replays = sa.Table(
-    "tracker_journal_replays",
-    metadata,
-    sa.Column("journal_id", sa.String(32), primary_key=True),
-    sa.Column("sender_id", sa.String(255), primary_key=True),
-    sa.Column("last_seq", sa.BigInteger, nullable=False),
-)
-
-
-def create_tables(engine: Engine) -> None:
-    """Create ``tracker_journal_replays``."""
-    metadata.create_all(engine)
-
-
-def replayed_seq(connection: Connection, journal_id: str, sender_id: str) -> int:
-    """The journal ``seq`` already written for the conversation (0: none), row locked."""
-    query = sa.select(replays.c.last_seq).where(
-        replays.c.journal_id == journal_id, replays.c.sender_id == sender_id
-    )
-    if connection.dialect.name != "sqlite":
-        query = query.with_for_update()
-    found = connection.execute(query).scalar()
-    return int(found) if found is not None else 0
-
-
-def set_replayed(connection: Connection, journal_id: str, sender_id: str, seq: int) -> None:
-    """Record that the conversation's journal entries up to ``seq`` are written."""
-    where = (replays.c.journal_id == journal_id, replays.c.sender_id == sender_id)
-    if not connection.execute(replays.update().where(*where).values(last_seq=seq)).rowcount:
-        connection.execute(
-            replays.insert().values(journal_id=journal_id, sender_id=sender_id, last_seq=seq)
-        )
-
-
-def turns(events: List[Dict[str, Any]]) -> List[List[Dict[str, Any]]]:
-    """The events cut into turns: a new turn at each user message."""
-    cut: List[List[Dict[str, Any]]] = []
-    for event in events:
-        if not cut or event.get("event") == "user":
-            cut.append([])
-        cut[-1].append(event)
-    return cut
-
-
-def merge_turns(first: List[Dict[str, Any]], second: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """Two conversations' event lists merged turn by turn, by when each turn began.
-
-    Turns of one conversation never overlap (its lock), so their start times order them;
-    events inside a turn keep their order. On a tie ``first``'s turn goes first.
-    """
-    merged: List[Dict[str, Any]] = []
-    a, b = turns(first), turns(second)
-    while a and b:
-        take_a = float(a[0][0].get("timestamp") or 0) <= float(b[0][0].get("timestamp") or 0)
-        merged += (a if take_a else b).pop(0)
-    for rest in a + b:
-        merged += rest
-    return merged
 
 
 class JournaledSQLTrackerStore(BoundedSQLTrackerStore):

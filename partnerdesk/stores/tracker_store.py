@@ -58,7 +58,7 @@ from rasa.core.tracker_store import TrackerStore, create_engine_kwargs, validate
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from partnerdesk.stores import event_rows, journaled_store
+from partnerdesk.stores import event_rows, journal_replay
 from partnerdesk.stores.journaled_store import JournaledSQLTrackerStore
 from partnerdesk.stores.retention import DailyRetention
 from partnerdesk.stores.sqlite_wal import use_write_ahead_log
@@ -167,12 +167,12 @@ class ResilientSQLTrackerStore(JournaledSQLTrackerStore):
         try:
             self.Base.metadata.create_all(self.engine)
             event_rows.create_tables(self.engine)
-            journaled_store.create_tables(self.engine)
+            journal_replay.create_tables(self.engine)
         except (sqlalchemy.exc.ProgrammingError, sqlalchemy.exc.IntegrityError):
             # Another replica created the tables at the same moment; they exist now.
             self.Base.metadata.create_all(self.engine)
             event_rows.create_tables(self.engine)
-            journaled_store.create_tables(self.engine)
+            journal_replay.create_tables(self.engine)
         self._tables_ready = True
 
     def _wait_for_database(self, wait_s: float) -> None:
@@ -218,8 +218,12 @@ class ResilientSQLTrackerStore(JournaledSQLTrackerStore):
         if self.db_error is not None:
             down_s = time.time() - (self.degraded_since or time.time())
             logger.warning(
-                f"Tracker store database answers again after {down_s:.0f} s; the "
-                f"{self.journal.pending} journaled events are written to it now."
+                f"Tracker store database answers again after {down_s:.0f} s"
+                + (
+                    f"; the {self.journal.pending} journaled events are written to it now."
+                    if self.journal.pending
+                    else "."
+                )
             )
             self.db_error = self.degraded_since = None
 
