@@ -12,7 +12,6 @@ import json
 import os
 import queue
 import re
-import shutil
 import signal
 import socket
 import subprocess
@@ -27,7 +26,7 @@ import pytest
 import requests
 
 from tests.conftest import TEST_TODAY
-from tests.production.profile import REPLICAS, SCRIPT, Profile, _alive, say, user_texts
+from tests.production.profile import REPLICAS, Profile, _alive, say, user_texts
 from tests.production.services import RedisServer
 from tests.servers import rasa_server, write_endpoints
 
@@ -53,7 +52,6 @@ def profile() -> Iterator[Profile]:
     running = Profile.create(
         PARTNERDESK_TODAY=TEST_TODAY,
         TICKET_LOCK_LIFETIME="15",
-        PARTNERDESK_TRUSTED_PROXIES="127.0.0.1",  # the tests play the TLS proxy
         PARTNERDESK_JOURNAL_RETRY_S="0.5",
     )
     try:
@@ -331,53 +329,6 @@ def test_down_stops_what_up_started_and_nothing_else(profile, tmp_path):
         for process in bystanders:
             process.kill()
             process.wait()
-
-
-def test_behind_a_trusted_proxy_the_rate_limit_is_per_client(profile):
-    flooder, other = "203.0.113.10", "198.51.100.20"
-    statuses: List[int] = []
-    began = time.monotonic()
-
-    def hammer() -> None:
-        with requests.Session() as session:
-            while time.monotonic() - began < 20 and statuses.count(429) < 20:
-                response = session.get(
-                    f"{profile.balancer}/webhooks/rest/",
-                    headers={"X-Forwarded-For": f"{flooder}, 127.0.0.1"},
-                    timeout=10,
-                )
-                statuses.append(response.status_code)
-
-    threads = [threading.Thread(target=hammer) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert 429 in statuses  # the flooding client is limited...
-    calm = requests.get(
-        f"{profile.balancer}/webhooks/rest/", headers={"X-Forwarded-For": other}, timeout=10
-    )
-    assert calm.status_code == 200  # ...and another one behind the same proxy is not
-    log = (profile.state_dir / "logs" / "nginx-access.log").read_text()
-    assert f"\n{flooder} [" in log and f"\n{other} [" in log
-    time.sleep(RATE_BURST / RATE_LIMIT + 1)  # the bucket empties
-
-
-def test_a_wrong_trusted_proxy_list_stops_up_before_it_starts_anything(tmp_path):
-    wrong = Profile.create(PARTNERDESK_TRUSTED_PROXIES="10.0.0.0/8, proxy.example.com")
-    try:
-        result = subprocess.run(
-            [str(SCRIPT), "up"],
-            env={**os.environ, **wrong.env},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode != 0
-        assert "'proxy.example.com' is not an address or CIDR range" in result.stderr
-        assert not (wrong.state_dir / "run").exists()
-    finally:
-        shutil.rmtree(wrong.state_dir, ignore_errors=True)
 
 
 def stop_postgres(profile) -> None:
