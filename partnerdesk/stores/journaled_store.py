@@ -50,6 +50,7 @@ logger = logging.getLogger(__name__)
 RETRY_ENV = "PARTNERDESK_JOURNAL_RETRY_S"
 DEFAULT_RETRY_S = 2.0
 FAILURE_LOG_INTERVAL_S = 60.0
+FINAL_ROUND_EVENTS = 200  # replayed holding the lock: a fraction of a second
 
 
 class JournaledSQLTrackerStore(BoundedSQLTrackerStore):
@@ -193,30 +194,38 @@ class JournaledSQLTrackerStore(BoundedSQLTrackerStore):
     def replay_journals(self) -> bool:
         """If the database answers, write every journal of this machine to it.
 
-        Returns whether all is written (and the database answers).
+        Turns go on meanwhile (to the journal): the lock is taken per conversation, and
+        for the whole of the last round only, once at most ``FINAL_ROUND_EVENTS`` are
+        left, so the journal empties even under steady traffic. Returns whether all is
+        written (and the database answers).
         """
         if self.domain is None:
             return False  # Rasa sets the domain once the model is loaded
-        with self.journal_lock:
-            try:
-                self.check_database()
-                written = self.replay(self.journal)
-                for orphan in orphans(self.journal.path.parent, self.journal):
-                    try:
-                        written += self.replay(orphan)
-                    finally:
-                        if orphan.pending == 0 and not orphan.senders():
-                            orphan.remove()
-                        else:
-                            orphan.close()
-            except sqlalchemy.exc.SQLAlchemyError:
-                return False  # recorded by check_database / noted on the next probe
+        written = 0
+        try:
+            self.check_database()
+            while self.journal.pending > FINAL_ROUND_EVENTS:
+                written += self.replay(self.journal)
+            with self.journal_lock:
+                written += self.replay(self.journal)
+            for orphan in orphans(self.journal.path.parent, self.journal):
+                try:
+                    written += self.replay(orphan)
+                finally:
+                    if orphan.pending == 0 and not orphan.senders():
+                        orphan.remove()
+                    else:
+                        orphan.close()
+        except sqlalchemy.exc.SQLAlchemyError:
+            return False  # recorded by check_database / noted on the next probe
+        finally:
             if written:
                 self.replayed_events += written
                 logger.warning(
                     f"Wrote {written} journaled events of turns answered while the database "
                     f"was down to the database, in order."
                 )
+        with self.journal_lock:
             return self.journal.pending == 0 and self.db_error is None
 
     def check_database(self) -> None:
@@ -227,15 +236,16 @@ class JournaledSQLTrackerStore(BoundedSQLTrackerStore):
         """Write ``journal``'s conversations to the database; how many events were written."""
         written = 0
         for sender_id in journal.senders():
-            entries = journal.entries(sender_id)
-            with self.engine.begin() as connection:
-                done = replayed_seq(connection, journal.id, sender_id)
-                todo = [e for e, seq in zip(entries.events, entries.event_seqs) if seq > done]
-                if todo:
-                    self._append_to_database(connection, sender_id, todo)
-                set_replayed(connection, journal.id, sender_id, entries.last_seq)
-            journal.written(sender_id, entries.last_seq)
-            self.recent.forget(sender_id)
+            with self.journal_lock:  # no turn of this conversation is journaled meanwhile
+                entries = journal.entries(sender_id)
+                with self.engine.begin() as connection:
+                    done = replayed_seq(connection, journal.id, sender_id)
+                    todo = [e for e, seq in zip(entries.events, entries.event_seqs) if seq > done]
+                    if todo:
+                        self._append_to_database(connection, sender_id, todo)
+                    set_replayed(connection, journal.id, sender_id, entries.last_seq)
+                journal.written(sender_id, entries.last_seq)
+                self.recent.forget(sender_id)
             written += len(todo)
             with self.engine.begin() as connection:  # the journal no longer has those seqs
                 connection.execute(
