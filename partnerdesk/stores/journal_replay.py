@@ -9,10 +9,14 @@ journaled turns among those another replica stored meanwhile.
 
 from __future__ import annotations
 
+import json
 from typing import Any, Dict, List
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+
+from partnerdesk.stores import event_rows
+from partnerdesk.stores.tracker_db import events as events_table
 
 metadata = sa.MetaData()
 replays = sa.Table(
@@ -73,3 +77,62 @@ def merge_turns(first: List[Dict[str, Any]], second: List[Dict[str, Any]]) -> Li
     for rest in a + b:
         merged += rest
     return merged
+
+
+def is_session_start(event: Dict[str, Any]) -> bool:
+    """Whether a serialised event is ``session_started`` or ``action_session_start``."""
+    kind = event.get("event")
+    return kind == "session_started" or (
+        kind == "action" and event.get("name") == "action_session_start"
+    )
+
+
+def without_blind_session_start(
+    connection: Connection,
+    sender_id: str,
+    events: List[Dict[str, Any]],
+    expiry_min: float,
+) -> List[Dict[str, Any]]:
+    """The events without the session start of a replica that had no context.
+
+    A replica that never saw a conversation answers it during the outage in a new session
+    (Rasa starts one for an empty tracker). If the database has the conversation, and its
+    session had not expired then (``expiry_min``; 0: never), that start is dropped so the
+    conversation goes on in its session, with its context, once the database is back.
+    """
+    first = min(float(event.get("timestamp") or 0) for event in events)
+    last = connection.execute(
+        sa.select(sa.func.max(events_table.c.timestamp)).where(
+            events_table.c.sender_id == sender_id, events_table.c.timestamp < first
+        )
+    ).scalar()
+    if last is None:
+        return events  # a new conversation: its session start stays
+    if expiry_min and first - float(last) > expiry_min * 60:
+        return events  # its session had expired: Rasa would have started one too
+    return [event for event in events if not is_session_start(event)]
+
+
+def merge_into_database(
+    connection: Connection, sender_id: str, events: List[Dict[str, Any]]
+) -> bool:
+    """Merge the events with the stored ones after them; False if there are none.
+
+    Another replica answered some of the conversation's turns meanwhile and wrote them
+    first: the two are merged turn by turn in time order, written again in that order,
+    and the conversation's window is dropped (its next load reads its latest session).
+    """
+    first = min(float(event.get("timestamp") or 0) for event in events)
+    later = connection.execute(
+        sa.select(events_table.c.id, events_table.c.data)
+        .where(events_table.c.sender_id == sender_id, events_table.c.timestamp > first)
+        .order_by(events_table.c.id)
+    ).all()
+    if not later:
+        return False
+    merged = merge_turns([json.loads(row.data) for row in later], events)
+    ids = [row.id for row in later]
+    connection.execute(events_table.delete().where(events_table.c.id.in_(ids)))
+    event_rows.insert(connection, [event_rows.event_row(sender_id, e) for e in merged])
+    event_rows.forget_window(connection, sender_id)
+    return True

@@ -41,9 +41,14 @@ from sqlalchemy.engine import Connection
 from partnerdesk.stores import event_rows
 from partnerdesk.stores.bounded_store import BoundedSQLTrackerStore, Stored
 from partnerdesk.stores.journal import Journal, journal_dir, orphans
-from partnerdesk.stores.journal_replay import merge_turns, replayed_seq, replays, set_replayed
+from partnerdesk.stores.journal_replay import (
+    merge_into_database,
+    replayed_seq,
+    replays,
+    set_replayed,
+    without_blind_session_start,
+)
 from partnerdesk.stores.recent_trackers import Recent
-from partnerdesk.stores.tracker_db import events as events_table
 
 logger = logging.getLogger(__name__)
 
@@ -241,6 +246,10 @@ class JournaledSQLTrackerStore(BoundedSQLTrackerStore):
                 with self.engine.begin() as connection:
                     done = replayed_seq(connection, journal.id, sender_id)
                     todo = [e for e, seq in zip(entries.events, entries.event_seqs) if seq > done]
+                    if todo and not entries.base:
+                        todo = without_blind_session_start(
+                            connection, sender_id, todo, self.session_expiry_min()
+                        )
                     if todo:
                         self._append_to_database(connection, sender_id, todo)
                     set_replayed(connection, journal.id, sender_id, entries.last_seq)
@@ -264,7 +273,7 @@ class JournaledSQLTrackerStore(BoundedSQLTrackerStore):
         one (another replica answered some of its turns meanwhile and wrote them first),
         the two are merged turn by turn in time order instead.
         """
-        if self._merge_into_database(connection, sender_id, events):
+        if merge_into_database(connection, sender_id, events):
             return
         rows = event_rows.load(connection, sender_id)
         slots = self.domain.slots if self.domain is not None else []
@@ -280,25 +289,9 @@ class JournaledSQLTrackerStore(BoundedSQLTrackerStore):
         )
         self.write_tracker(connection, tracker, state)
 
-    def _merge_into_database(
-        self, connection: Connection, sender_id: Text, events: List[Dict[str, Any]]
-    ) -> bool:
-        """Merge the events with the stored ones after them; False if there are none."""
-        first = min(float(event.get("timestamp") or 0) for event in events)
-        table = events_table
-        later = connection.execute(
-            sa.select(table.c.id, table.c.data)
-            .where(table.c.sender_id == sender_id, table.c.timestamp > first)
-            .order_by(table.c.id)
-        ).all()
-        if not later:
-            return False
-        stored = [json.loads(row.data) for row in later]
-        merged = merge_turns(stored, events)
-        connection.execute(table.delete().where(table.c.id.in_([row.id for row in later])))
-        event_rows.insert(connection, [event_rows.event_row(sender_id, e) for e in merged])
-        event_rows.forget_window(connection, sender_id)  # the next load reads the session
-        return True
+    def session_expiry_min(self) -> float:
+        """The domain's session expiration time in minutes (0: sessions never expire)."""
+        return self.domain.session_config.session_expiration_time if self.domain else 0
 
     def journal_health(self) -> Dict[str, Any]:
         """What the journal holds, for ``/webhooks/health/``."""

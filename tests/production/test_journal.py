@@ -17,7 +17,7 @@ from collections import Counter
 import psycopg2
 import pytest
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from partnerdesk.stores.tracker_store import ResilientSQLTrackerStore
@@ -59,8 +59,14 @@ def make_store(server, login) -> ResilientSQLTrackerStore:
 async def turn(store, sender: str, text: str) -> DialogueStateTracker:
     """One turn as the Rasa server runs it; returns the tracker it started from (copy)."""
     tracker = await store.retrieve(sender)
-    if tracker is None:
+    if tracker is None:  # Rasa starts a session in a tracker it creates
         tracker = DialogueStateTracker(sender, [])
+        for event in (
+            ActionExecuted("action_session_start"),
+            SessionStarted(),
+            ActionExecuted("action_listen"),
+        ):
+            tracker.update(event)
     before = tracker.copy()
     tracker.update(UserUttered(text))
     tracker.update(BotUttered(f"answer to {text}"))
@@ -129,7 +135,7 @@ async def test_twenty_turns_during_an_outage_are_written_in_order_afterwards(
     context = await turn(store, conversation_id, "after")  # read back from the database
     window = user_texts(context)  # the bounded window: the latest turns
     assert window and window == texts[-len(window) :]
-    assert [e["text"] for e in stored_rows(own_postgres, db_login, conversation_id)][-2:] == [
+    assert [e.get("text") for e in stored_rows(own_postgres, db_login, conversation_id)][-2:] == [
         "after",
         "answer to after",
     ]
@@ -185,6 +191,28 @@ async def test_turns_journaled_by_two_replicas_are_merged_in_the_order_they_happ
     assert_no_duplicates(events)
     context = await turn(second, conversation_id, "after")
     assert user_texts(context)[-1] == "during 5"
+
+
+async def test_a_replica_that_never_saw_the_conversation_does_not_split_its_session(
+    own_postgres, db_login, conversation_id, journal_dir
+):
+    first, second = make_store(own_postgres, db_login), make_store(own_postgres, db_login)
+    await turn(first, conversation_id, "before")
+    own_postgres.stop()
+    assert user_texts(await turn(second, conversation_id, "blind")) == []  # no context there
+    await turn(first, conversation_id, "with context")
+    own_postgres.start()
+    wait_written(first)
+    wait_written(second)
+    events = stored_rows(own_postgres, db_login, conversation_id)
+    assert [e["text"] for e in events if e["event"] == "user"] == [
+        "before",
+        "blind",
+        "with context",
+    ]
+    assert sum(e["event"] == "session_started" for e in events) == 1
+    context = await turn(second, conversation_id, "after")  # the session goes on
+    assert user_texts(context) == ["before", "blind", "with context"]
 
 
 def start_worker(server, login, sender: str, env: dict) -> subprocess.Popen:
