@@ -309,28 +309,6 @@ def test_rate_limit_per_client_address(profile):
     assert say(profile.balancer, new_sender("after-burst"), "hi")
 
 
-def test_down_stops_what_up_started_and_nothing_else(profile, tmp_path):
-    names = ("postgres", "redis", "actions", *REPLICAS, "web", "nginx")
-    pids = {name: profile.pid(name) for name in names}
-    assert all(pids.values()), pids
-    bystanders = [subprocess.Popen(["sleep", "300"])]
-    redis_bystander = RedisServer.create(tmp_path / "redis").start()  # the profile's program too
-    try:
-        profile.run("down")
-        assert {name: pid for name, pid in pids.items() if _alive(pid)} == {}
-        with pytest.raises(OSError):
-            socket.create_connection(("127.0.0.1", int(profile.balancer.rsplit(":", 1)[1])), 2)
-        assert all(process.poll() is None for process in bystanders)
-        assert redis_bystander.process.poll() is None
-        status = profile.run("status")
-        assert status.returncode == 3 and " running" not in status.stdout
-    finally:
-        redis_bystander.stop()
-        for process in bystanders:
-            process.kill()
-            process.wait()
-
-
 def stop_postgres(profile) -> None:
     """Stop the profile's PostgreSQL as an outage would (``up`` starts it again)."""
     data = profile.state_dir / "postgres" / "data"
@@ -385,3 +363,25 @@ def test_postgres_outage_twenty_turns_and_a_kill_9_lose_nothing(profile, databas
     for name in REPLICAS:
         health = requests.get(f"{profile.replica_url(name)}/webhooks/health/", timeout=30)
         assert health.json()["tracker_store"]["status"] == "ok", health.text
+
+
+def test_down_stops_what_up_started_and_nothing_else(profile, tmp_path):
+    names = ("postgres", "redis", "actions", *REPLICAS, "web", "nginx")
+    pids = {name: profile.pid(name) for name in names}
+    assert all(pids.values()), pids
+    bystanders = [subprocess.Popen(["sleep", "300"])]
+    redis_bystander = RedisServer.create(tmp_path / "redis").start()  # the profile's program too
+    try:
+        profile.run("down")
+        assert {name: pid for name, pid in pids.items() if _alive(pid)} == {}
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", int(profile.balancer.rsplit(":", 1)[1])), 2)
+        assert all(process.poll() is None for process in bystanders)
+        assert redis_bystander.process.poll() is None
+        status = profile.run("status")
+        assert status.returncode == 3 and " running" not in status.stdout
+    finally:
+        redis_bystander.stop()
+        for process in bystanders:
+            process.kill()
+            process.wait()
