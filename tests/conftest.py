@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from pathlib import Path
 from typing import Any, Dict, Iterator
 
@@ -11,6 +12,10 @@ import pytest
 import yaml
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+# Tracker stores made in this process journal here, not in the project's var/journal.
+os.environ.setdefault("PARTNERDESK_JOURNAL_DIR", tempfile.mkdtemp(prefix="partnerdesk-journal-"))
+# No daily prune in the servers and stores of the tests (tests/stores/test_retention runs it).
+os.environ.setdefault("PARTNERDESK_RETENTION_INTERVAL_S", "0")
 
 from partnerdesk.core.paths import DOMAIN_PATH
 from partnerdesk.tools.model_build import ensure_model

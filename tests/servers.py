@@ -122,7 +122,8 @@ def rasa_server(
         ],
         health_url=f"http://127.0.0.1:{port}/",
         log=log_dir / "rasa.log",
-        env=extra_env or {},
+        # Its tracker journal beside its log: a server restarted on log_dir finds it.
+        env={"PARTNERDESK_JOURNAL_DIR": str(log_dir / "journal"), **(extra_env or {})},
     )
 
 

@@ -18,12 +18,16 @@ per turn, while the server still reports that it is up.
   still unreachable then, the server starts degraded and finishes that work when
   the database comes;
 - when a query fails it logs one ERROR per outage, marks itself degraded (see
-  :meth:`health`) and re-raises, so ``FailSafeTrackerStore`` answers from memory
-  (partners get FAQ answers, without the earlier context; those turns are not
-  stored). ``FailSafeTrackerStore``'s own ERROR for each such turn is turned
-  into a DEBUG line (:class:`partnerdesk.rasa_patches.FailSafeErrorToDebug`). The
-  first query that works again logs a WARNING and clears the flag; later turns are
-  stored again, without a restart.
+  :meth:`health`) and goes on with this replica's durable journal
+  (:mod:`partnerdesk.stores.journaled_store`): turns are answered with their context
+  and their events are kept on local disk; when the database answers again (probed in
+  the background) they are written to it in order, without duplicates, and a WARNING
+  says so. Nothing is lost, without a restart, and a replica killed meanwhile leaves its
+  journal to the next one started on the machine. (``FailSafeTrackerStore``'s own
+  ERROR for a failing call, e.g. Rasa's HTTP API reading a full conversation, is turned
+  into a DEBUG line: :class:`partnerdesk.rasa_patches.FailSafeErrorToDebug`.)
+- prunes conversations older than the retention period once a day, by itself
+  (:class:`partnerdesk.stores.retention.DailyRetention`).
 
 SQLite works the same way (pool settings, pre-ping and the wait at start apply to servers only).
 ``endpoints.yml``, for PostgreSQL (unquoted ``${VAR}`` only: Rasa leaves quoted
@@ -54,8 +58,9 @@ from rasa.core.tracker_store import TrackerStore, create_engine_kwargs, validate
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from partnerdesk.stores import event_rows
-from partnerdesk.stores.bounded_store import BoundedSQLTrackerStore
+from partnerdesk.stores import event_rows, journal_replay
+from partnerdesk.stores.journaled_store import JournaledSQLTrackerStore
+from partnerdesk.stores.retention import DailyRetention
 from partnerdesk.stores.sqlite_wal import use_write_ahead_log
 
 logger = logging.getLogger(__name__)
@@ -104,8 +109,8 @@ def one_line(error: BaseException, limit: int = 300) -> str:
     return f"{type(error).__name__}: {text[:limit]}"
 
 
-class ResilientSQLTrackerStore(BoundedSQLTrackerStore):
-    """``SQLTrackerStore`` with a small pre-pinged pool that reports outages once."""
+class ResilientSQLTrackerStore(JournaledSQLTrackerStore):
+    """``SQLTrackerStore`` with a small pre-pinged pool that journals through outages."""
 
     def __init__(
         self,
@@ -137,9 +142,12 @@ class ResilientSQLTrackerStore(BoundedSQLTrackerStore):
         self._tables_ready = False
         self.db_error: Optional[str] = None
         self.degraded_since: Optional[float] = None
+        self.open_journal()
         # A SQLite file does not "come up": only a database server is waited for.
         self._wait_for_database(0 if url.get_backend_name() == "sqlite" else setting(WAIT_ENV))
         TrackerStore.__init__(self, domain, event_broker, **kwargs)
+        self.start_recovery()  # writes what an earlier process journaled, if anything
+        self.retention = DailyRetention(lambda: self.engine).start()
 
     def _use_engine(self, url: sa.engine.URL) -> None:
         self.engine = sa.create_engine(url, **engine_kwargs(url))
@@ -159,10 +167,12 @@ class ResilientSQLTrackerStore(BoundedSQLTrackerStore):
         try:
             self.Base.metadata.create_all(self.engine)
             event_rows.create_tables(self.engine)
+            journal_replay.create_tables(self.engine)
         except (sqlalchemy.exc.ProgrammingError, sqlalchemy.exc.IntegrityError):
             # Another replica created the tables at the same moment; they exist now.
             self.Base.metadata.create_all(self.engine)
             event_rows.create_tables(self.engine)
+            journal_replay.create_tables(self.engine)
         self._tables_ready = True
 
     def _wait_for_database(self, wait_s: float) -> None:
@@ -195,10 +205,11 @@ class ResilientSQLTrackerStore(BoundedSQLTrackerStore):
         if self.db_error is None:
             logger.error(
                 f"Tracker store database unreachable ({operation}: {one_line(error)}). "
-                f"Turns are answered from memory, without earlier context, and are not "
-                f"stored until it answers again."
+                f"Turns are answered with their context and kept in the journal "
+                f"{self.journal.path} until it answers again."
             )
             self.degraded_since = time.time()
+            self.start_recovery()
         else:
             logger.debug(f"Tracker store database still unreachable ({operation}).")
         self.db_error = one_line(error)
@@ -207,21 +218,52 @@ class ResilientSQLTrackerStore(BoundedSQLTrackerStore):
         if self.db_error is not None:
             down_s = time.time() - (self.degraded_since or time.time())
             logger.warning(
-                f"Tracker store database answers again after {down_s:.0f} s; turns are "
-                f"stored again (those answered meanwhile were not)."
+                f"Tracker store database answers again after {down_s:.0f} s"
+                + (
+                    f"; the {self.journal.pending} journaled events are written to it now."
+                    if self.journal.pending
+                    else "."
+                )
             )
             self.db_error = self.degraded_since = None
 
     async def _retrieve(
         self, sender_id: Text, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
-        with self._watch("retrieve"):
-            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if not fetch_events_from_all_sessions:
+            with self.journal_lock:
+                if self.journal_in_use():
+                    return self.journaled_tracker(sender_id)
+        recent = self.recent.take(sender_id)  # the context, should the database fail now
+        if recent is not None:
+            self.recent.put(recent.tracker, recent.last_id)
+        try:
+            with self._watch("retrieve"):
+                return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        except sqlalchemy.exc.SQLAlchemyError:
+            if fetch_events_from_all_sessions:
+                raise  # Rasa's HTTP API: FailSafeTrackerStore answers
+            return self.journaled_tracker(sender_id, recent)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the tracker's new events (Rasa's query), tracking the database."""
-        with self._watch("save"):
-            await super().save(tracker)
+        """Store the tracker's new events, or journal them while the database is down."""
+        known = self.known_count(tracker)
+        with self.journal_lock:
+            to_journal = self.journal_in_use() or self.is_journaled(tracker)
+        if not to_journal:
+            self.__dict__["_streamed"] = None
+            try:
+                with self._watch("save"):
+                    await super().save(tracker)
+                return
+            except sqlalchemy.exc.SQLAlchemyError:
+                pass  # noted by _watch: journal the turn
+        self.journal_tracker(tracker, known, publish=not self.streamed(tracker))
+
+    def check_database(self) -> None:
+        """Ping the database, noting failures and recoveries."""
+        with self._watch("ping"):
+            self.ping()
 
     async def keys(self) -> Iterable[Text]:
         """All conversation ids (Rasa's query), tracking the database."""
@@ -235,13 +277,21 @@ class ResilientSQLTrackerStore(BoundedSQLTrackerStore):
                 connection.execute(sa.text("SELECT 1"))
         except sqlalchemy.exc.SQLAlchemyError:
             pass  # recorded by _watch
+        pending = self.journal.pending
         report: Dict[str, Any] = {
-            "status": "degraded" if self.db_error else "ok",
+            "status": "degraded" if self.db_error or pending else "ok",
             "type": "sql",
             "dialect": self.engine.dialect.name,
         }
         if self.db_error:
+            report["mode"] = "journal"
             report["error"] = self.db_error
             report["degraded_since"] = self.degraded_since
-            report["fallback"] = "in-memory: answers without earlier context, not stored"
+            report["fallback"] = (
+                "journal: answers with context, written to the database when it answers"
+            )
+        elif pending:
+            report["mode"] = "replaying"
+        if self.db_error or pending:
+            report["journal"] = self.journal_health()
         return report

@@ -6,7 +6,13 @@ or ``--days``. A conversation that is still going on keeps all of its history. I
 on Rasa's ``events`` table in SQLite and PostgreSQL alike (plain SQLAlchemy), found
 through ``endpoints.yml`` or given as ``--db-url``. SQLite is vacuumed afterwards, so the
 deleted text does not linger in the file's free pages; PostgreSQL's autovacuum does the
-same there.
+same there. The conversation's rows in the other tables registered in
+:mod:`partnerdesk.stores.conversation_tables` (keyed by ``conversation_id``) go in the same
+transaction.
+
+It also runs by itself, once a day, in the Rasa server
+(:class:`partnerdesk.stores.retention.DailyRetention`); this command is for a different
+period, a dry run, or a database no server uses.
 
 Examples::
 
@@ -19,85 +25,24 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import sys
 import time
-from dataclasses import dataclass
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 
-from partnerdesk.stores.tracker_db import events
+from partnerdesk.stores.retention import (
+    DEFAULT_RETENTION_DAYS,
+    RETENTION_ENV,
+    SECONDS_PER_DAY,
+    PruneResult,
+    default_days,
+    plural,
+    positive_days,
+    prune,
+)
 
-DEFAULT_RETENTION_DAYS = 90
-RETENTION_ENV = "PARTNERDESK_RETENTION_DAYS"
-SECONDS_PER_DAY = 86_400
-
-
-@dataclass(frozen=True)
-class PruneResult:
-    """How many conversations and events were (or, in a dry run, would be) deleted."""
-
-    conversations: int
-    events: int
-    vacuumed: bool = False
-
-
-def _positive_days(text: str) -> int:
-    try:
-        days = int(text)
-    except ValueError:
-        days = 0
-    if days < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of days, 1 or more")
-    return days
-
-
-def default_days(environ: Optional[dict] = None) -> int:
-    """The retention period in days: ``PARTNERDESK_RETENTION_DAYS``, else 90.
-
-    Raises:
-        argparse.ArgumentTypeError: The variable is set to something else than a number ≥ 1.
-    """
-    value = (os.environ if environ is None else environ).get(RETENTION_ENV, "").strip()
-    return _positive_days(value) if value else DEFAULT_RETENTION_DAYS
-
-
-def prune(engine: Engine, cutoff: float, dry_run: bool = False) -> PruneResult:
-    """Delete every conversation whose latest event is before ``cutoff`` (Unix time).
-
-    Counting and deleting happen in one transaction. The delete re-checks each
-    conversation's latest event, so one that got a new event meanwhile is kept whole.
-    A SQLite file is vacuumed after a delete, unless another connection holds it busy
-    (``vacuumed`` says whether it was).
-    """
-    stale = (
-        sa.select(events.c.sender_id)
-        .group_by(events.c.sender_id)
-        .having(sa.func.max(events.c.timestamp) < cutoff)
-    )
-    with engine.begin() as connection:
-        conversations = connection.execute(
-            sa.select(sa.func.count()).select_from(stale.subquery())
-        ).scalar_one()
-        if dry_run:
-            count = sa.select(sa.func.count()).where(events.c.sender_id.in_(stale))
-            return PruneResult(conversations, connection.execute(count).scalar_one())
-        deleted = connection.execute(sa.delete(events).where(events.c.sender_id.in_(stale)))
-    vacuumed = False
-    if deleted.rowcount and engine.dialect.name == "sqlite":
-        try:
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql("VACUUM")
-            vacuumed = True
-        except sa.exc.OperationalError:
-            pass  # busy: the rows are gone; their bytes go at the next vacuum
-    return PruneResult(conversations, deleted.rowcount, vacuumed)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+__all__ = ["PruneResult", "default_days", "prune", "register", "run"]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -113,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_store_arguments(parser)
     parser.add_argument(
         "--days",
-        type=_positive_days,
+        type=positive_days,
         metavar="N",
         help=f"retention period in days (default: {RETENTION_ENV} or {DEFAULT_RETENTION_DAYS})",
     )
@@ -146,8 +91,8 @@ def run(args: argparse.Namespace, now: Optional[float] = None) -> int:
     before = datetime.datetime.fromtimestamp(cutoff, datetime.timezone.utc)
     verb = "Would delete" if args.dry_run else "Deleted"
     print(
-        f"{verb} {_plural(result.conversations, 'conversation')} "
-        f"({_plural(result.events, 'event')}) whose latest "
+        f"{verb} {plural(result.conversations, 'conversation')} "
+        f"({plural(result.events, 'event')}) whose latest "
         f"event is older than {days} days (before {before:%Y-%m-%d %H:%M} UTC) "
         f"from {describe(url)}."
     )

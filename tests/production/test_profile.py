@@ -8,6 +8,8 @@ refuses (Rasa's HTTP API, big bodies, bursts), socket.io stickiness, and ``down`
 from __future__ import annotations
 
 import http.client
+import json
+import os
 import queue
 import re
 import signal
@@ -17,6 +19,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator, List, Optional
 
 import pytest
@@ -46,7 +49,11 @@ RATE_LIMIT, RATE_BURST = 200, 400  # scripts/production's defaults, which the te
 @pytest.fixture(scope="module")
 def profile() -> Iterator[Profile]:
     """The profile, up for the whole module; down and deleted afterwards."""
-    running = Profile.create(PARTNERDESK_TODAY=TEST_TODAY, TICKET_LOCK_LIFETIME="15")
+    running = Profile.create(
+        PARTNERDESK_TODAY=TEST_TODAY,
+        TICKET_LOCK_LIFETIME="15",
+        PARTNERDESK_JOURNAL_RETRY_S="0.5",
+    )
     try:
         running.run("up")
         yield running
@@ -300,6 +307,62 @@ def test_rate_limit_per_client_address(profile):
     assert "too many requests" in refusals[0]["error"]
     time.sleep(RATE_BURST / RATE_LIMIT + 1)  # the bucket empties
     assert say(profile.balancer, new_sender("after-burst"), "hi")
+
+
+def stop_postgres(profile) -> None:
+    """Stop the profile's PostgreSQL as an outage would (``up`` starts it again)."""
+    data = profile.state_dir / "postgres" / "data"
+    pg_ctl = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))[-1]
+    command = [str(pg_ctl), "-D", str(data), "-m", "fast", "-w", "stop"]
+    if os.geteuid() == 0:
+        command = ["runuser", "-u", "postgres", "--", *command]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+
+
+def stored_events(database, sender: str) -> List[dict]:
+    import sqlalchemy as sa
+
+    with database.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
+            {"sender": sender},
+        )
+        return [json.loads(row.data) for row in rows]
+
+
+def test_postgres_outage_twenty_turns_and_a_kill_9_lose_nothing(profile, database):
+    sender, replica = new_sender("outage"), profile.replica_url("rasa-2")
+    before = ["hi", COVID_QUESTION]
+    for text in before:
+        say(replica, sender, text)
+    stop_postgres(profile)
+    during = [COVID_DATE] + [LOAD_QUESTIONS[n % len(LOAD_QUESTIONS)] for n in range(19)]
+    try:
+        # The context from before the outage is there during it.
+        assert COVID_ANSWER in joined(say(replica, sender, during[0]))
+        for text in during[1:10]:
+            assert say(profile.balancer, sender, text)
+        report = requests.get(f"{profile.balancer}/health", timeout=30).json()
+        assert report["status"] == "degraded", report
+        assert report["tracker_store"]["mode"] == "journal"
+        profile.kill_replica("rasa-1")  # with what it journaled
+        for text in during[10:]:
+            assert say(profile.balancer, sender, text)
+    finally:
+        profile.run("up")  # PostgreSQL back, rasa-1 restarted: it takes its journal over
+    expected = before + during
+    deadline = time.monotonic() + 120
+    while [e["text"] for e in stored_events(database, sender) if e["event"] == "user"] != (
+        expected
+    ):
+        assert time.monotonic() < deadline, stored_events(database, sender)
+        time.sleep(0.5)
+    events = stored_events(database, sender)
+    assert len({(e["event"], e["timestamp"], e.get("text")) for e in events}) == len(events)
+    assert sum(e["event"] == "session_started" for e in events) == 1  # one conversation
+    for name in REPLICAS:
+        health = requests.get(f"{profile.replica_url(name)}/webhooks/health/", timeout=30)
+        assert health.json()["tracker_store"]["status"] == "ok", health.text
 
 
 def test_down_stops_what_up_started_and_nothing_else(profile, tmp_path):

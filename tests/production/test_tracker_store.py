@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-import sqlalchemy.exc
 from rasa.core.tracker_store import FailSafeTrackerStore, TrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import UserUttered
@@ -119,34 +118,46 @@ async def test_still_down_after_the_wait_starts_degraded_then_catches_up(
     assert len(errors) == 1 and "after waiting 1 s" in errors[0].getMessage()
 
     own_postgres.start()
-    await store.save(tracker_saying(conversation_id, "hello"))  # creates the table first
+    await store.save(tracker_saying(conversation_id, "hello"))  # journaled, then written
     assert user_texts(await store.retrieve(conversation_id)) == ["hello"]
+    deadline = time.monotonic() + 30
+    while store.health()["status"] != "ok":  # creates the tables, writes the journal
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
     assert store.health() == {"status": "ok", "type": "sql", "dialect": "postgresql"}
+    assert user_texts(await store.retrieve(conversation_id)) == ["hello"]
     assert [r.levelno for r in caplog.records].count(logging.WARNING) >= 1
 
 
-async def test_outage_behind_rasas_fail_safe_store_logs_one_error(
-    own_postgres, db_login, conversation_id, caplog
+async def test_outage_behind_rasas_fail_safe_store_logs_one_error_and_loses_nothing(
+    own_postgres, db_login, conversation_id, caplog, monkeypatch, tmp_path
 ):
+    monkeypatch.setenv("PARTNERDESK_JOURNAL_DIR", str(tmp_path / "journal"))
+    monkeypatch.setenv("PARTNERDESK_JOURNAL_RETRY_S", "0.2")
     store = postgres_store(own_postgres, db_login)
     fail_safe = FailSafeTrackerStore(store)
     await fail_safe.save(tracker_saying(conversation_id, "before"))
     caplog.set_level(logging.INFO)
     own_postgres.stop()
-    with pytest.raises(sqlalchemy.exc.OperationalError):
-        await store.retrieve(conversation_id)
     for number in range(5):  # what the Rasa server does on each turn
-        assert await fail_safe.retrieve(conversation_id) is None
-        await fail_safe.save(tracker_saying(conversation_id, f"during {number}"))
+        tracker = await fail_safe.retrieve(conversation_id)
+        assert user_texts(tracker)[0] == "before"  # the context is kept
+        tracker.update(UserUttered(f"during {number}"))
+        await fail_safe.save(tracker)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and errors[0].name == LOGGER, [r.getMessage() for r in errors]
     assert store.health()["status"] == "degraded"
 
     own_postgres.start()
-    tracker = await fail_safe.retrieve(conversation_id)  # no restart needed
+    deadline = time.monotonic() + 30
+    while store.journal.pending:  # written in the background, no restart needed
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    tracker = await fail_safe.retrieve(conversation_id)
     tracker.update(UserUttered("after"))
     await fail_safe.save(tracker)
-    assert user_texts(await store.retrieve(conversation_id)) == ["before", "after"]
+    expected = ["before"] + [f"during {n}" for n in range(5)] + ["after"]
+    assert user_texts(await store.retrieve(conversation_id)) == expected
     recoveries = [r for r in caplog.records if r.name == LOGGER and r.levelno == logging.WARNING]
     assert len(recoveries) == 1 and "answers again" in recoveries[0].getMessage()
     assert store.health()["status"] == "ok"

@@ -5,7 +5,8 @@ Registered in ``credentials.yml`` by class path; the routes stay under
 and slack_sdk, not on Rasa's ``SlackInput``:
 
 - every request is checked against ``X-Slack-Signature`` (timestamps more than five
-  minutes off are refused) before anything else (:mod:`.requests`);
+  minutes off are refused) before anything else (:mod:`.requests`); refusals are
+  logged at most once a minute, with counts (:mod:`.junk_log`);
 - it answers direct messages and @mentions, and every message in the channel
   ``SLACK_CHANNEL`` (a channel id) if set, always in a thread; each thread (per user)
   is one conversation, with the conversation ids Rasa's ``SlackInput`` gave them;
@@ -44,6 +45,7 @@ from slack_sdk.signature import SignatureVerifier
 from partnerdesk import rasa_patches
 from partnerdesk.channels.base import AppliesPatches
 from partnerdesk.channels.slack.command import answer_command
+from partnerdesk.channels.slack.junk_log import JunkLog, refusal_reason
 from partnerdesk.channels.slack.output import DEFAULT_API_URL, SlackThreadOutput
 from partnerdesk.channels.slack.requests import (
     RETRY_NUMBER_HEADER,
@@ -162,6 +164,7 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         self.enabled = bool(slack_token and (slack_signing_secret or "").strip() and seen)
         self.verifier = SignatureVerifier(slack_signing_secret) if self.enabled else None
         self.answering: Set[asyncio.Task[None]] = set()  # kept until done, or asyncio may drop them
+        self.junk = JunkLog(logger)
         if not self.enabled:
             logger.warning(OFF_MESSAGE)
 
@@ -178,6 +181,7 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         if not self.enabled or self.verifier is None:
             return _error(OFF_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE)
         if not is_signed_by_slack(self.verifier, request.body, request.headers):
+            self.junk.note(refusal_reason(request.headers), request.ip)
             return _error(
                 "The request is not signed with a valid X-Slack-Signature.",
                 HTTPStatus.UNAUTHORIZED,

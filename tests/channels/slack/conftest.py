@@ -16,6 +16,8 @@ BOT_TOKEN = "xoxb-test-partnerdesk"
 SIGNING_SECRET = "test-signing-secret-0123456789abcdef"
 # The channel where every message is answered (SLACK_CHANNEL).
 ANSWERED_CHANNEL = "CPARTNERDESK"
+JUNK_LOG_INTERVAL_S = 2  # refused requests are logged at most this often, with counts
+SERVER_LOGS: Dict[str, Path] = {}  # the servers' log files, by fixture
 
 
 @pytest.fixture(scope="session")
@@ -47,8 +49,10 @@ def slack_rasa_url(
             "PARTNERDESK_REDIS_URL": "",
             "PARTNERDESK_SLACK_EVENTS_DB": str(workdir / "slack_events.db"),
             "PARTNERDESK_TODAY": TEST_TODAY,  # the slash command's rule answers
+            "PARTNERDESK_JUNK_LOG_INTERVAL_S": str(JUNK_LOG_INTERVAL_S),
         },
     )
+    SERVER_LOGS["slack"] = server.log
     server.start()
     yield server.health_url.rstrip("/")
     server.stop()

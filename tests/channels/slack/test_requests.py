@@ -1,11 +1,12 @@
 """Slack requests the bot must refuse or answer only once: signatures, retries, bots, edits."""
 
 import json
+import re
 import time
 
 import pytest
 
-from tests.channels.slack.conftest import ANSWERED_CHANNEL
+from tests.channels.slack.conftest import ANSWERED_CHANNEL, JUNK_LOG_INTERVAL_S, SERVER_LOGS
 from tests.channels.slack.fake_slack import BOT_ID, BOT_USER_ID, Post
 from tests.channels.slack.slack_requests import (
     PARTNER,
@@ -58,6 +59,28 @@ def test_a_request_without_a_valid_signature_is_refused_and_not_processed(
     assert reply.status_code == 401, reply.text
     assert "X-Slack-Signature" in reply.json()["error"]
     assert_untouched(fake_slack, user_events, channel, event["ts"])
+
+
+def test_a_flood_of_unsigned_requests_is_logged_at_most_once_per_interval(slack):
+    log = SERVER_LOGS["slack"]
+    offset = log.stat().st_size
+    began = time.monotonic()
+    for number in range(30):
+        event = message_event(QUESTION, new_channel("D"))
+        options = {"timestamp": "yesterday"} if number % 2 else {"signed": False}
+        assert slack.event(envelope(event), **options).status_code == 401
+    took = time.monotonic() - began
+    time.sleep(JUNK_LOG_INTERVAL_S + 1.5)  # the interval ends: its counts are logged
+    with log.open("rb") as file:
+        file.seek(offset)
+        lines = [line for line in file.read().decode().splitlines() if "unsigned request" in line]
+    counted = sum(
+        int(found.group(1)) if found else 1
+        for found in (re.search(r"refused (\d+) more unsigned", line) for line in lines)
+    )
+    assert counted == 30, lines  # every refusal counted...
+    assert len(lines) <= 2 * (took // JUNK_LOG_INTERVAL_S + 2), lines  # ...in a few lines
+    assert "malformed timestamp" in " ".join(lines) and "no signature" in " ".join(lines)
 
 
 def test_an_unsigned_button_click_is_refused(slack, fake_slack, user_events):
