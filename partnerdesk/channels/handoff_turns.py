@@ -33,7 +33,7 @@ class CountingOutput(OutputChannel):
         self.inner = inner
         self.sent = 0
 
-    def name(self) -> Text:  # type: ignore[override]
+    def name(self) -> Text:
         """The wrapped channel's name (responses may differ per channel)."""
         return self.inner.name()
 

@@ -87,7 +87,7 @@ class CheckedSocketServer(socketio.AsyncServer):
     def _engineio_server_class(self) -> type:
         return CheckedEngineIO
 
-    async def emit(  # type: ignore[override]
+    async def emit(
         self,
         event: str,
         data: Any = None,

@@ -3,8 +3,8 @@
 Every rule question works alike: its intent starts its form; when the form has what it
 needs, the rule's answer action runs; inside the form, an FAQ question is answered and
 the form asks again, "never mind" leaves it, feedback (a click or a typed complaint)
-is thanked, and a request for a person ends the form before the handoff. Written out per form, that is two dozen near-identical rules; they are
-generated from
+is thanked, and a request for a person ends the form before the handoff. Written out
+per form, that is two dozen near-identical rules; they are generated from
 :data:`partnerdesk.core.rule_routing.ROUTES` into ``data/form_rules.yml`` instead.
 """
 

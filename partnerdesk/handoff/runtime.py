@@ -299,4 +299,3 @@ def current() -> HandoffRuntime:
 def slack_agent_channel(env: Optional[Dict[str, str]] = None) -> Optional[str]:
     """``SLACK_AGENT_CHANNEL``, if set."""
     return (os.environ if env is None else env).get("SLACK_AGENT_CHANNEL") or None
-

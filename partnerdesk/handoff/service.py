@@ -200,3 +200,17 @@ async def announce_unposted(runtime: HandoffRuntime) -> None:
         return
     for record in pending:
         await announce(runtime, record)
+
+
+def draft_reply(runtime: HandoffRuntime, faq_id: str, language: str) -> Optional[str]:
+    """The draft of one FAQ answer in ``language``, word for word as the chat says it."""
+    from partnerdesk.assist.responses import render
+    from partnerdesk.core.knowledge import load_knowledge
+    from partnerdesk.core.ranking import answer_key
+
+    try:
+        entry = load_knowledge().by_id(faq_id)
+    except KeyError:
+        return None
+    responses = runtime.agent.domain.responses
+    return render(responses, f"utter_{answer_key(faq_id)}", language) or entry.answer.get(language)

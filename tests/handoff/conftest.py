@@ -107,7 +107,9 @@ def handoff_server(model_path, action_server_url, tmp_path_factory) -> Iterator[
     workdir = tmp_path_factory.mktemp("handoff")
     process = start_handoff_server(model_path, action_server_url, workdir, {})
     try:
-        yield HandoffServer(process.health_url.rstrip("/"), workdir / "conversations.db", process.log)
+        yield HandoffServer(
+            process.health_url.rstrip("/"), workdir / "conversations.db", process.log
+        )
     finally:
         process.stop()
 

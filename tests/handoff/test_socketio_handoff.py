@@ -22,8 +22,10 @@ async def test_agent_replies_reach_the_web_chat_marked_with_the_agents_name(hand
         await partner.say("토큰을 잘못된 테넌트에서 활성화했어요")
         assert await partner.nothing_within(3)  # paused: the bot stays silent
         said = wait_for(
-            lambda: handoff_server.handoff_of(session)["transcript"][-1]["text"]
-            == "토큰을 잘못된 테넌트에서 활성화했어요"
+            lambda: (
+                handoff_server.handoff_of(session)["transcript"][-1]["text"]
+                == "토큰을 잘못된 테넌트에서 활성화했어요"
+            )
         )
         assert said
 

@@ -140,6 +140,4 @@ def register(blueprint: Blueprint, context: Any) -> None:
 
     page_route(blueprint, "/handoffs", "GET")(_guarded(context, list_handoffs))
     page_route(blueprint, "/handoffs/<handoff_id:str>/reply", "POST")(_guarded(context, reply))
-    page_route(blueprint, "/handoffs/<handoff_id:str>/resolve", "POST")(
-        _guarded(context, resolve)
-    )
+    page_route(blueprint, "/handoffs/<handoff_id:str>/resolve", "POST")(_guarded(context, resolve))
