@@ -179,10 +179,16 @@ async def resolve(runtime: HandoffRuntime, handoff_id: str) -> bool:
 
 
 async def announce(runtime: HandoffRuntime, record: Handoff) -> None:
-    """Post a new handoff for agents outside the Inbox (one replica does it)."""
+    """Post a new handoff for agents outside the Inbox (one replica does it).
+
+    The handoff is created inside the partner's turn: waiting for the conversation's lock
+    lets that turn be stored first, so the post has its transcript.
+    """
     assert runtime.store is not None
     if not await runtime.db(runtime.store.claim_posting, record):
         return
+    async with runtime.agent.lock_store.lock(record.conversation_id):
+        pass
     item = await view(runtime, record)
     for notifier in runtime.notifiers:
         post = await notifier.started(record, item)
