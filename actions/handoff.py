@@ -21,6 +21,7 @@ from rasa_sdk.events import (
     Restarted,
     SessionStarted,
     SlotSet,
+    UserUtteranceReverted,
 )
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -71,11 +72,19 @@ class ActionHandoff(Action):
         """``utter_handoff_started`` (its variant follows ``agents_online``), then pause.
 
         The reason comes with the button that offered a person (``thumbs_down``,
-        ``fallbacks``); a request in the partner's own words is ``asked``.
+        ``fallbacks``); a request in the partner's own words is ``asked``. The closing
+        ``action_listen`` is what Rasa's prediction loop would have added had the pause
+        not stopped it: without it Rasa's default ``/restart`` mapping (which needs the
+        latest action to be ``action_listen``) would not apply while paused, and the
+        request for a person would be predicted again.
         """
         given = next(tracker.get_latest_entity_values(REASON_SLOT), None)
         dispatcher.utter_message(response="utter_handoff_started")
-        return [SlotSet(REASON_SLOT, reason_or_default(given)), ConversationPaused()]
+        return [
+            SlotSet(REASON_SLOT, reason_or_default(given)),
+            ConversationPaused(),
+            ActionExecuted("action_listen"),
+        ]
 
 
 class ActionSessionStart(Action):
@@ -111,9 +120,14 @@ class ActionRestart(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[EventType]:
-        """Restart, unless the conversation is paused for a handoff (then: nothing)."""
+        """Restart, unless the conversation is paused for a handoff.
+
+        Paused, the ``/restart`` is taken back (``UserUtteranceReverted``): Rasa handles a
+        restart even in a paused conversation, and with nothing returned it would go on
+        predicting (and answer with its fallback) while the person has the conversation.
+        """
         if tracker.is_paused():
-            return []
+            return [UserUtteranceReverted()]
         if _has_response(domain, "utter_restart"):  # as Rasa's own: only if there is one
             dispatcher.utter_message(response="utter_restart")
         return [Restarted()]

@@ -10,6 +10,7 @@ from rasa_sdk.events import (
     Restarted,
     SessionStarted,
     SlotSet,
+    UserUtteranceReverted,
 )
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -60,7 +61,11 @@ def bot(utter: str) -> Dict[str, Any]:
 async def test_handoff_says_its_message_sets_the_reason_and_pauses():
     dispatcher = CollectingDispatcher()
     events = await ActionHandoff().run(dispatcher, tracker(), {})
-    assert events == [SlotSet("handoff_reason", "asked"), ConversationPaused()]
+    assert events == [
+        SlotSet("handoff_reason", "asked"),
+        ConversationPaused(),
+        ActionExecuted("action_listen"),
+    ]
     assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_started"]
 
 
@@ -101,7 +106,8 @@ async def test_a_new_session_otherwise_carries_the_slots_over_as_rasa_does():
 
 async def test_restart_is_ignored_while_a_person_has_the_conversation():
     dispatcher = CollectingDispatcher()
-    assert await ActionRestart().run(dispatcher, tracker(paused=True), DOMAIN) == []
+    paused = await ActionRestart().run(dispatcher, tracker(paused=True), DOMAIN)
+    assert paused == [UserUtteranceReverted()]
     assert dispatcher.messages == []
     assert await ActionRestart().run(dispatcher, tracker(), DOMAIN) == [Restarted()]
 
