@@ -80,3 +80,32 @@ def test_korean_request_is_a_korean_handoff_with_korean_drafts(handoff_server):
     record = wait_for(lambda: handoff_server.handoff_of(partner))
     assert record["language"] == "ko"
     assert record["suggestions"][0]["reply"] != record["suggestions"][0]["reply_en"]
+
+
+def test_with_the_inbox_open_the_partner_is_not_told_nobody_is_online(handoff_server):
+    handoff_server.handoffs()  # an agent has the Inbox open
+    partner = new_sender()
+    [started] = handoff_server.say(partner, "I need to talk with someone from partner support")
+    assert "A person will answer you here" in started["text"]
+    assert "no one is online" not in started["text"]
+    slots = [e for e in handoff_server.events(partner) if e["event"] == "slot"]
+    assert {"name": "agents_online", "value": True} in [
+        {"name": s["name"], "value": s["value"]} for s in slots
+    ]
+
+
+def test_two_unanswered_questions_in_a_row_offer_a_person(handoff_server):
+    partner = new_sender()
+    [first] = handoff_server.say(partner, "what's a good lasagna recipe?")
+    assert "buttons" not in first or not first["buttons"]
+    replies = handoff_server.say(partner, "and who won the football yesterday?")
+    offer = replies[-1]
+    assert offer["text"].startswith("That's twice I couldn't answer")
+    [button] = offer["buttons"]
+    assert button == {
+        "title": "Talk to a person",
+        "payload": '/human_handoff{"handoff_reason": "fallbacks"}',
+    }
+    [started] = handoff_server.say(partner, button["payload"])
+    assert "partner support team" in started["text"]
+    assert handoff_server.handoff_of(partner)["reason"] == "fallbacks"
