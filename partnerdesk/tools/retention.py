@@ -4,7 +4,9 @@ A conversation is deleted whole, every event of its sender id, when its latest e
 older than the retention period: 90 days by default, or ``PARTNERDESK_RETENTION_DAYS``,
 or ``--days``. A conversation that is still going on keeps all of its history. It works
 on Rasa's ``events`` table in SQLite and PostgreSQL alike (plain SQLAlchemy), found
-through ``endpoints.yml`` or given as ``--db-url``. SQLite is vacuumed afterwards, so the
+through ``endpoints.yml`` or given as ``--db-url``, and on the tables that keep rows per
+conversation beside it (:data:`partnerdesk.stores.conversation_tables.CONVERSATION_TABLES`,
+e.g. handoff records). SQLite is vacuumed afterwards, so the
 deleted text does not linger in the file's free pages; PostgreSQL's autovacuum does the
 same there.
 
@@ -28,6 +30,7 @@ from typing import Optional
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from partnerdesk.stores.conversation_tables import CONVERSATION_TABLES
 from partnerdesk.stores.tracker_db import events
 
 DEFAULT_RETENTION_DAYS = 90
@@ -84,6 +87,7 @@ def prune(engine: Engine, cutoff: float, dry_run: bool = False) -> PruneResult:
         if dry_run:
             count = sa.select(sa.func.count()).where(events.c.sender_id.in_(stale))
             return PruneResult(conversations, connection.execute(count).scalar_one())
+        _delete_beside_events(connection, stale)
         deleted = connection.execute(sa.delete(events).where(events.c.sender_id.in_(stale)))
     vacuumed = False
     if deleted.rowcount and engine.dialect.name == "sqlite":
@@ -94,6 +98,15 @@ def prune(engine: Engine, cutoff: float, dry_run: bool = False) -> PruneResult:
         except sa.exc.OperationalError:
             pass  # busy: the rows are gone; their bytes go at the next vacuum
     return PruneResult(conversations, deleted.rowcount, vacuumed)
+
+
+def _delete_beside_events(connection: sa.engine.Connection, stale: sa.sql.Select) -> None:
+    """Delete the stale conversations' rows in the tables kept beside ``events``."""
+    existing = set(sa.inspect(connection).get_table_names())
+    for name in CONVERSATION_TABLES:
+        if name in existing:
+            table = sa.Table(name, sa.MetaData(), sa.Column("conversation_id", sa.String))
+            connection.execute(sa.delete(table).where(table.c.conversation_id.in_(stale)))
 
 
 def _plural(count: int, noun: str) -> str:
