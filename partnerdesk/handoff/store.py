@@ -25,45 +25,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from partnerdesk.core.handoff import ACTIVE, OPEN_STATUSES, RESOLVED, WAITING, Handoff
-
-metadata = sa.MetaData()
-handoffs = sa.Table(
-    "handoffs",
+from partnerdesk.handoff.tables import (
+    INBOX,
+    POSTING,
+    POSTING_CLAIM_S,
+    handoffs,
     metadata,
-    sa.Column("id", sa.String(32), primary_key=True),
-    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
-    sa.Column("channel", sa.String(32), nullable=False),
-    sa.Column("language", sa.String(8), nullable=False),
-    sa.Column("status", sa.String(16), nullable=False, index=True),
-    sa.Column("reason", sa.String(16), nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("agent", sa.String(100)),
-    sa.Column("first_reply_at", sa.Float),
-    sa.Column("resolved_at", sa.Float),
-    sa.Column("slack_channel", sa.String(64)),
-    sa.Column("slack_ts", sa.String(64), index=True),
+    outbox,
+    presence,
 )
-outbox = sa.Table(
-    "handoff_outbox",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("conversation_id", sa.String(255), nullable=False, index=True),
-    sa.Column("handoff_id", sa.String(32), nullable=False),
-    sa.Column("text", sa.Text, nullable=False),
-    sa.Column("agent", sa.String(100)),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("delivered_at", sa.Float),
-)
-presence = sa.Table(
-    "handoff_presence",
-    metadata,
-    sa.Column("name", sa.String(64), primary_key=True),
-    sa.Column("seen_at", sa.Float, nullable=False),
-)
-INBOX = "inbox"
-# ``slack_channel`` while a replica posts the handoff for agents (``slack_ts``: since when).
-_POSTING = "(posting)"
-POSTING_CLAIM_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -98,7 +68,7 @@ def _record(row: Any) -> Handoff:
         resolved_at=row.resolved_at,
         slack_post=(
             {"channel": row.slack_channel, "ts": row.slack_ts}
-            if row.slack_ts and row.slack_channel != _POSTING
+            if row.slack_ts and row.slack_channel != POSTING
             else {}
         ),
     )
@@ -248,7 +218,7 @@ class HandoffStore:
         stale = sa.or_(
             handoffs.c.slack_ts.is_(None),
             sa.and_(
-                handoffs.c.slack_channel == _POSTING,
+                handoffs.c.slack_channel == POSTING,
                 handoffs.c.slack_ts < f"{now - POSTING_CLAIM_S:015.3f}",
             ),
         )
@@ -258,7 +228,7 @@ class HandoffStore:
                     handoffs.update()
                     .where(handoffs.c.id == record.id)
                     .where(stale)
-                    .values(slack_channel=_POSTING, slack_ts=f"{now:015.3f}")
+                    .values(slack_channel=POSTING, slack_ts=f"{now:015.3f}")
                 ).rowcount
             )
 
@@ -272,7 +242,7 @@ class HandoffStore:
                 sa.or_(
                     handoffs.c.slack_ts.is_(None),
                     sa.and_(
-                        handoffs.c.slack_channel == _POSTING,
+                        handoffs.c.slack_channel == POSTING,
                         handoffs.c.slack_ts < f"{now - POSTING_CLAIM_S:015.3f}",
                     ),
                 )
