@@ -97,6 +97,7 @@ class HandoffRuntime:
         self.notifiers: List[AgentNotifier] = []
         self.tasks: Set[asyncio.Task[Any]] = set()
         self.drafts_cache: Dict[Any, Any] = {}
+        self.transcripts: Dict[str, Any] = {}  # conversation id -> (newest event id, view)
         self._online: Optional[tuple] = None
         self._seen_written = 0.0
         self._tables_ready = False

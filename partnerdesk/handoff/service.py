@@ -33,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 DRAFTS = 3
 DRAFTS_CACHE_SIZE = 256
+TRANSCRIPTS_CACHE_SIZE = 1024
+TRANSCRIPT_QUERY_CHUNK = 500
 DATE_SLOTS = ("purchase_date", "anniversary_date", "activation_date")
 
 
@@ -75,9 +77,59 @@ async def drafts(runtime: HandoffRuntime, text: str, slots: Dict[str, Any]) -> O
     return answer
 
 
-async def view(runtime: HandoffRuntime, record: Handoff) -> Dict[str, Any]:
-    """The record with its transcript, and (open handoffs only) drafts and rule result."""
-    conversation = await transcript_of(runtime.agent, record.conversation_id)
+def newest_event_ids(engine: sa.engine.Engine, conversation_ids: Sequence[str]) -> Dict[str, int]:
+    """The id of each conversation's newest stored event, in one query per 500 conversations.
+
+    Event ids only grow, so an unchanged id means an unchanged conversation. Empty when
+    the conversations are not in this database (a tracker store without SQL).
+    """
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    table = SQLTrackerStore.SQLEvent.__tablename__
+    query = sa.text(
+        f"SELECT sender_id, MAX(id) FROM {table} WHERE sender_id IN :ids GROUP BY sender_id"
+    ).bindparams(sa.bindparam("ids", expanding=True))
+    newest: Dict[str, int] = {}
+    unique = sorted(set(conversation_ids))
+    try:
+        with engine.connect() as connection:
+            for start in range(0, len(unique), TRANSCRIPT_QUERY_CHUNK):
+                chunk = unique[start : start + TRANSCRIPT_QUERY_CHUNK]
+                for sender, latest in connection.execute(query, {"ids": chunk}):
+                    newest[sender] = int(latest)
+    except sa.exc.SQLAlchemyError:
+        return {}
+    return newest
+
+
+async def conversation_of(
+    runtime: HandoffRuntime, conversation_id: str, newest: Optional[int] = None
+) -> Dict[str, Any]:
+    """The transcript and slots; read again only when ``newest`` (event id) changed.
+
+    An Inbox polls every few seconds: without this every poll would read and replay every
+    open conversation from the tracker store on Rasa's event loop.
+    """
+    cached = runtime.transcripts.get(conversation_id)
+    if newest is not None and cached is not None and cached[0] == newest:
+        return dict(cached[1])
+    conversation = await transcript_of(runtime.agent, conversation_id)
+    if newest is not None:
+        runtime.transcripts.pop(conversation_id, None)
+        runtime.transcripts[conversation_id] = (newest, conversation)
+        while len(runtime.transcripts) > TRANSCRIPTS_CACHE_SIZE:
+            runtime.transcripts.pop(next(iter(runtime.transcripts)))
+    return conversation
+
+
+async def view(
+    runtime: HandoffRuntime, record: Handoff, newest: Optional[int] = None
+) -> Dict[str, Any]:
+    """The record with its transcript, and (open handoffs only) drafts and rule result.
+
+    ``newest``: the conversation's newest event id, when known (see :func:`listing`).
+    """
+    conversation = await conversation_of(runtime, record.conversation_id, newest)
     lines = conversation["lines"]
     item = record.as_api()
     item["transcript"] = [line.as_api() for line in lines]
@@ -94,7 +146,9 @@ async def listing(runtime: HandoffRuntime, statuses: Sequence[str]) -> List[Dict
     """Every handoff in ``statuses``, oldest first, each as :func:`view` shows it."""
     assert runtime.store is not None
     records = await runtime.db(runtime.store.listed, statuses)
-    return [await view(runtime, record) for record in records]
+    ids = [record.conversation_id for record in records]
+    newest = await runtime.db(newest_event_ids, runtime.store.engine, ids) if ids else {}
+    return [await view(runtime, record, newest.get(record.conversation_id)) for record in records]
 
 
 async def _record(runtime: HandoffRuntime, handoff_id: str) -> Handoff:

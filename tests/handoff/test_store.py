@@ -110,3 +110,26 @@ def test_agents_online_is_the_last_time_someone_had_the_inbox_open(store):
     store.agent_seen(now=20.0)
     assert store.agent_last_seen() == 20.0
     assert time.time() > 20.0
+
+
+async def test_the_newest_event_id_changes_with_every_stored_event_and_only_then(tmp_path):
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from partnerdesk.handoff.service import newest_event_ids
+
+    trackers = SQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "t.db"))
+    for sender in ("a", "b"):
+        await trackers.save(DialogueStateTracker.from_events(sender, [UserUttered("hi")]))
+    first = newest_event_ids(trackers.engine, ["a", "b", "nobody"])
+    assert set(first) == {"a", "b"}
+    assert newest_event_ids(trackers.engine, ["a", "b"]) == first  # nothing new, same ids
+    tracker = await trackers.retrieve("a")
+    tracker.update(UserUttered("still there?"))
+    await trackers.save(tracker)
+    again = newest_event_ids(trackers.engine, ["a", "b"])
+    assert again["a"] > first["a"] and again["b"] == first["b"]
+    # Conversations kept elsewhere (no events table here): nothing known, nothing cached.
+    assert newest_event_ids(sa.create_engine("sqlite://"), ["a"]) == {}
