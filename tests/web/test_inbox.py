@@ -109,6 +109,7 @@ def test_a_korean_partner_handed_to_an_agent_and_back(web_chat, partner, inbox):
         re.compile(re.escape(FOLLOW_UP)), timeout=20_000
     )
     assert partner.page.locator(partner.BOT).count() == shown
+    expect(partner.page.locator("#wave .rw-dot")).to_have_count(0)  # no typing indicator
 
     # Resolve: the bot is back and answers the next FAQ question.
     page.locator("#resolve").click()
