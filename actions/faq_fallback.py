@@ -3,7 +3,8 @@
 Two or three close FAQ answers give "did you mean …?" buttons (titles in the
 partner's language, payload ``/faq/<id>``); anything else gets the honest
 "cannot answer" reply with where to get help; a message with no words asks
-for a question.
+for a question. The second fallback reply in a row comes with the offer of a
+person (:func:`actions.handoff.offer_person_if_again`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.handoff import offer_person_if_again
 from partnerdesk.core.knowledge import load_knowledge
 from partnerdesk.core.ranking import answer_key, close_answers
 
@@ -30,10 +32,12 @@ class ActionFaqFallback(Action):
         """Dispatches ``utter_did_you_mean`` with buttons or ``utter_cannot_answer``."""
         if tracker.latest_message.get("fallback_reason") == "no_words":
             dispatcher.utter_message(response="utter_empty_message")
+            offer_person_if_again(tracker, dispatcher)
             return []
         faq_ids = close_answers(tracker.latest_message)
         if not faq_ids:
             dispatcher.utter_message(response="utter_cannot_answer")
+            offer_person_if_again(tracker, dispatcher)
             return []
         language = tracker.get_slot("language") or "en"
         knowledge = load_knowledge()

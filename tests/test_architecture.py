@@ -20,6 +20,7 @@ ADAPTERS = (
     "partnerdesk.report",
     "partnerdesk.generate",
     "partnerdesk.rasa_patches",
+    "partnerdesk.handoff",
 )
 ENTRY_POINTS = (
     "partnerdesk.channels",

@@ -8,6 +8,9 @@ instead, whatever the request's content type, and nothing reaches the tracker.
 every such request under one conversation, ``default``). An empty message is
 accepted: the NLU gives it the ``no_words`` fallback, and the partner is asked
 for a question.
+
+During a handoff to a person, agent messages wait for the REST partner and come first
+in their next reply (:mod:`partnerdesk.channels.handoff_turns`).
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from partnerdesk.channels.base import AppliesPatches
+from partnerdesk.channels.handoff_turns import handoff_turns
+from partnerdesk.handoff.delivery import QueueDelivery
+from partnerdesk.handoff.runtime import current
 
 MAX_MESSAGE_CHARS = 20_000
 MAX_SENDER_CHARS = 256
@@ -54,7 +60,8 @@ class CheckedRestInput(AppliesPatches, RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         """Rasa's blueprint, answering its rejected requests with ``{"error": "..."}``."""
-        blueprint = super().blueprint(on_new_message)
+        current().register_deliverer(self.name(), QueueDelivery(current()))
+        blueprint = super().blueprint(handoff_turns(on_new_message, hand_over_queued=True))
         blueprint.exception(InvalidUsage)(_json_error)
         return blueprint
 

@@ -16,11 +16,19 @@ are Rasa's, plus input checks) so that nothing of Rasa's or engine.io's is patch
   without a session, over engine.io's size limit or with undecodable packets gets a 4xx
   with a text message; a ``session_request`` or user message of the wrong shape is not
   processed, and the client gets a ``bad_request`` event ``{"error": "..."}``.
+- **Replicas share emits.** With ``PARTNERDESK_REDIS_URL`` set (the production profile)
+  the server's client manager is python-socketio's ``AsyncRedisManager``, given when the
+  server is built, before any connection: a message for a partner held by another
+  replica (an agent's reply) reaches them through Redis. Emits to a partner this
+  replica holds stay local, so the bot's own answers need no Redis.
+- **Handoffs** (:mod:`partnerdesk.handoff`): open sessions are the partners' presence;
+  agent messages that waited for a closed page are sent when it reconnects.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -33,17 +41,23 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from partnerdesk.channels.base import AppliesPatches
+from partnerdesk.channels.handoff_turns import handoff_turns
 from partnerdesk.channels.socketio_checks import (
     polling_post_error,
     session_request_error,
     user_message,
 )
 from partnerdesk.core.web_settings import web_origins
+from partnerdesk.handoff.delivery import SocketIODelivery
+from partnerdesk.handoff.runtime import current
 from partnerdesk.rasa_patches import skip_sanic_cors
 
 logger = logging.getLogger(__name__)
 # The event telling a client that its event was refused: {"error": "..."}.
 BAD_REQUEST_EVENT = "bad_request"
+REDIS_URL_ENV = "PARTNERDESK_REDIS_URL"
+# The Redis pub/sub channel the replicas' socket.io servers share.
+REDIS_CHANNEL = "partnerdesk-socketio"
 
 
 class CheckedEngineIO(engineio.AsyncServer):
@@ -68,10 +82,48 @@ class CheckedEngineIO(engineio.AsyncServer):
 
 
 class CheckedSocketServer(socketio.AsyncServer):
-    """python-socketio's server on :class:`CheckedEngineIO`."""
+    """python-socketio's server on :class:`CheckedEngineIO`, emitting locally when it can."""
 
     def _engineio_server_class(self) -> type:
         return CheckedEngineIO
+
+    async def emit(
+        self,
+        event: str,
+        data: Any = None,
+        to: Any = None,
+        room: Any = None,
+        skip_sid: Any = None,
+        namespace: Optional[str] = None,
+        callback: Any = None,
+        ignore_queue: bool = False,
+    ) -> None:
+        """Emit; to a room with members on this server, without the Redis round trip."""
+        room = to or room
+        if not ignore_queue and callback is None and self._held_here(room, namespace or "/"):
+            ignore_queue = True
+        await super().emit(
+            event,
+            data,
+            room=room,
+            skip_sid=skip_sid,
+            namespace=namespace,
+            callback=callback,
+            ignore_queue=ignore_queue,
+        )
+
+    def _held_here(self, room: Any, namespace: str) -> bool:
+        if not isinstance(room, str) or namespace not in self.manager.rooms:
+            return False
+        return any(True for _ in self.manager.get_participants(namespace, room))
+
+
+def client_manager(env: Optional[Dict[str, str]] = None) -> Optional[socketio.AsyncManager]:
+    """The Redis client manager replicas share, when ``PARTNERDESK_REDIS_URL`` is set."""
+    url = (os.environ if env is None else env).get(REDIS_URL_ENV)
+    if not url:
+        return None
+    return socketio.AsyncRedisManager(url, channel=REDIS_CHANNEL)
 
 
 class PollingSocketIOInput(AppliesPatches, SocketIOInput):
@@ -89,12 +141,17 @@ class PollingSocketIOInput(AppliesPatches, SocketIOInput):
             cors_allowed_origins=web_origins(),
             allow_upgrades=False,
             transports=["polling"],
+            client_manager=client_manager(),
         )
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """The socket.io route and its event handlers."""
         sio = self.sio = self.socket_server()
         blueprint = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
+        runtime = current()
+        delivery = SocketIODelivery(runtime, sio, self.bot_message_evt)
+        runtime.register_deliverer(self.name(), delivery)
+        on_new_message = handoff_turns(on_new_message)
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -116,7 +173,14 @@ class PollingSocketIOInput(AppliesPatches, SocketIOInput):
             session_id = data.get("session_id") or uuid.uuid4().hex
             if self.session_persistence:
                 sio.enter_room(sid, session_id)
+                await runtime.presence.arrive(session_id, sid)
             await sio.emit("session_confirm", session_id, room=sid)
+            for message in await runtime.take_queued(session_id):
+                await delivery.send(sid, message)
+
+        @sio.on("disconnect", namespace=self.namespace)
+        async def disconnect(sid: Text) -> None:
+            await runtime.presence.leave(sid)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, *args: Any) -> None:

@@ -6,6 +6,10 @@ the error and sends the partner nothing. :class:`ApologeticRemoteAction` gives u
 ``utter_action_failed`` in the partner's language. Rejections
 (``ActionExecutionRejection``, used by forms) pass through. Rasa has no setting for the
 class it runs custom actions with, so :mod:`partnerdesk.rasa_patches` installs it.
+
+It also runs the Rasa server's own work around an action (:mod:`.action_hooks`), and a
+session start the action server cannot run is started as Rasa would start it (with the
+pause of an open handoff kept), never with an apology.
 """
 
 from __future__ import annotations
@@ -15,9 +19,17 @@ import logging
 import os
 from typing import Any, List
 
-from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
-from rasa.shared.core.events import Event
+from rasa.core.actions.action import (
+    ActionExecutionRejection,
+    ActionSessionStart,
+    RemoteAction,
+    create_bot_utterance,
+)
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
+from rasa.shared.core.events import ActionExecuted, ConversationPaused, Event
 from rasa.shared.exceptions import RasaException
+
+from partnerdesk.dialogue import action_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -35,14 +47,34 @@ class ApologeticRemoteAction(RemoteAction):
     """``RemoteAction`` with a short timeout and an apology when the call fails."""
 
     async def run(self, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Event]:
-        """Run the action on the action server; apologise if it fails or hangs."""
+        """Run the action on the action server; apologise if it fails or hangs.
+
+        ``tracker`` is Rasa's copy for this action: the ``before`` hook's events are
+        applied to it, so the action and its responses see them.
+        """
+        before = await action_hooks.run_before(self.name(), tracker)
+        tracker.update_with_events(before, domain)
         try:
-            return await asyncio.wait_for(
+            events = await asyncio.wait_for(
                 super().run(output_channel, nlg, tracker, domain), action_timeout()
             )
         except ActionExecutionRejection:
             raise
         except (RasaException, asyncio.TimeoutError, OSError) as error:
+            if self.name() == ACTION_SESSION_START_NAME:
+                logger.error("Custom session start failed (%s); starting it as Rasa does.", error)
+                return [*before, *await _session_start(output_channel, nlg, tracker, domain)]
             logger.error("Custom action %r failed (%s); sending an apology.", self.name(), error)
             message = await nlg.generate(APOLOGY_RESPONSE, tracker, output_channel.name())
-            return [create_bot_utterance(message)] if message else []
+            return [*before, *([create_bot_utterance(message)] if message else [])]
+        await action_hooks.run_after(self.name(), tracker, events)
+        return [*before, *events]
+
+
+async def _session_start(output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Event]:
+    """Rasa's own session start, keeping the pause of a conversation handed to a person."""
+    events = await ActionSessionStart().run(output_channel, nlg, tracker, domain)
+    if not tracker.is_paused():
+        return events
+    listen = next(i for i, e in enumerate(events) if isinstance(e, ActionExecuted))
+    return [*events[:listen], ConversationPaused(), *events[listen:]]

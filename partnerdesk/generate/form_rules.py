@@ -2,9 +2,9 @@
 
 Every rule question works alike: its intent starts its form; when the form has what it
 needs, the rule's answer action runs; inside the form, an FAQ question is answered and
-the form asks again, "never mind" leaves it, and feedback (a click or a typed complaint)
-is thanked. Written out per form, that is two dozen near-identical rules; they are
-generated from
+the form asks again, "never mind" leaves it, feedback (a click or a typed complaint)
+is thanked, and a request for a person ends the form before the handoff. Written out
+per form, that is two dozen near-identical rules; they are generated from
 :data:`partnerdesk.core.rule_routing.ROUTES` into ``data/form_rules.yml`` instead.
 """
 
@@ -46,6 +46,7 @@ def _rules_of(route: RuleRoute) -> List[Dict[str, Any]]:
         _inside(route, "never mind", "stop", "utter_form_stopped", resume=False),
         _inside(route, "feedback", "feedback", "utter_feedback_thanks", resume=True),
         _inside(route, "a typed complaint", "not_helpful", "utter_feedback_thanks", resume=True),
+        _inside(route, "a request for a person", "human_handoff", "action_handoff", resume=False),
     ]
 
 

@@ -15,4 +15,6 @@ CONVERSATION_ID_COLUMN = "conversation_id"
 
 CONVERSATION_TABLES: Tuple[str, ...] = (
     "tracker_windows",  # the bounded tracker store's window and state snapshot
+    "handoffs",  # issue 12: handoff records (partnerdesk/handoff/store.py)
+    "handoff_outbox",  # issue 12: agent messages waiting for their partner
 )

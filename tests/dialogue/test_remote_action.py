@@ -93,3 +93,51 @@ async def test_rejections_still_reach_the_form_logic():
             await _run(url)
     finally:
         await runner.cleanup()
+
+
+async def test_a_session_start_the_action_server_cannot_run_starts_as_rasa_does_keeping_a_pause():
+    from rasa.shared.core.events import ActionExecuted, ConversationPaused, SessionStarted
+
+    tracker = DialogueStateTracker.from_events(
+        "p",
+        [SlotSet("language", "ko"), SlotSet("handoff_reason", "asked"), ConversationPaused()],
+        slots=DOMAIN.slots,
+    )
+    action = ApologeticRemoteAction("action_session_start", EndpointConfig("http://127.0.0.1:9/x"))
+    events = await action.run(
+        CollectingOutputChannel(),
+        TemplatedNaturalLanguageGenerator(DOMAIN.responses),
+        tracker,
+        DOMAIN,
+    )
+    assert isinstance(events[0], SessionStarted)
+    assert not [e for e in events if isinstance(e, BotUttered)]  # no apology
+    assert [type(e) for e in events[-2:]] == [ConversationPaused, ActionExecuted]
+    assert SlotSet("handoff_reason", "asked") in events
+
+
+async def test_the_rasa_servers_hooks_run_around_an_action():
+    from partnerdesk.dialogue import action_hooks
+
+    async def answer(request):
+        body = await request.json()
+        seen.append(body["tracker"]["slots"].get("agents_online"))
+        return web.json_response({"events": [{"event": "pause"}], "responses": []})
+
+    async def before(tracker):
+        return [SlotSet("agents_online", False)]
+
+    async def after(tracker, events):
+        afterwards.append([e.type_name for e in events])
+
+    seen, afterwards = [], []
+    action_hooks.register("action_answer_renewal", before=before, after=after)
+    runner, url = await _serve(answer)
+    try:
+        events = await _run(url)
+    finally:
+        await runner.cleanup()
+        action_hooks.clear()
+    assert seen == [False]  # the action (and its responses) saw the slot
+    assert events[0] == SlotSet("agents_online", False)
+    assert afterwards == [["pause"]]

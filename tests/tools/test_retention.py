@@ -223,3 +223,20 @@ def test_postgresql_alike(postgres_port, tmp_path):
     assert stored(store) == {"long-running": before["long-running"], "recent": before["recent"]}
     assert prune(sa.create_engine(url), NOW - 5 * DAY) == PruneResult(1, 6)
     assert set(stored(store)) == {"recent"}
+
+
+def test_prune_deletes_the_handoff_records_of_the_conversations_it_deletes(sqlite_store):
+    from partnerdesk.core.handoff import Handoff
+    from partnerdesk.handoff.store import HandoffStore, new_id
+
+    db, _ = sqlite_store
+    engine = sa.create_engine(f"sqlite:///{db}")
+    handoffs = HandoffStore(engine)
+    handoffs.create_tables()
+    for sender in ("old", "recent"):
+        record = handoffs.create(Handoff(new_id(), sender, "rest", "en", "waiting", "asked", NOW))
+        handoffs.queue(record, "agent reply", "Mina")
+    assert prune(engine, NOW - 90 * DAY).conversations == 2
+    assert handoffs.open_for("old") is None and handoffs.take_queued("old") == []
+    assert handoffs.open_for("recent") is not None
+    assert [m.text for m in handoffs.take_queued("recent")] == ["agent reply"]

@@ -5,6 +5,27 @@
   var settings = window.PARTNERDESK || {};
   var socketUrl = settings.socketUrl || window.location.origin;
   var korean = /^ko\b/i.test(navigator.language || "");
+  var agentRole = korean ? "상담원" : "Support agent";
+
+  // Markdown's special characters in a name are shown as themselves.
+  function markdownText(text) {
+    return String(text).replace(/[\\`*_{}\[\]()#+\-.!<>|~]/g, "\\$&");
+  }
+
+  // A reply from a person (bot_uttered with metadata {"agent": name}) is shown with the
+  // agent's name as a label on its first line; scripts/setup-web makes the widget call
+  // this with each bot message before it drops the metadata.
+  window.PARTNERDESK_BOT_MESSAGE = function (message) {
+    var agent = message && message.metadata && message.metadata.agent;
+    if (typeof agent !== "string" || !agent.trim() || typeof message.text !== "string") {
+      return message;
+    }
+    return {
+      text: "**" + markdownText(agent.trim()) + "** · " + agentRole + "\n\n" + message.text,
+      customCss: { style: "class", css: "pd-agent" }
+    };
+  };
+
   window.WebChat.default({
     selector: "#partnerdesk-chat",
     // Sent once when a new conversation starts, so the widget never sends an empty message.

@@ -21,7 +21,10 @@ and slack_sdk, not on Rasa's ``SlackInput``:
   ``credentials.yml`` quotes its ``${...}`` placeholders, so Rasa leaves them to this
   channel, and the server starts without Slack variables;
 - ``/webhooks/slack/command`` is the reply assistant's slash command (:mod:`.command`),
-  answered in the HTTP response.
+  answered in the HTTP response;
+- with ``SLACK_AGENT_CHANNEL`` set, handoffs to a person are posted there and agents
+  answer from there (:mod:`.agents`); messages and clicks in that channel go to the
+  handoff code, never into a partner's conversation.
 
 Malformed but signed requests get a 4xx or are ignored with a 200, never a 500.
 """
@@ -44,6 +47,14 @@ from slack_sdk.signature import SignatureVerifier
 
 from partnerdesk import rasa_patches
 from partnerdesk.channels.base import AppliesPatches
+from partnerdesk.channels.handoff_turns import handoff_turns
+from partnerdesk.channels.slack.agents import (
+    AGENT_CHANNEL_ENV,
+    SlackAgents,
+    agent_event_keys,
+    checked_agent_channel,
+    connect_handoffs,
+)
 from partnerdesk.channels.slack.command import answer_command
 from partnerdesk.channels.slack.junk_log import JunkLog, refusal_reason
 from partnerdesk.channels.slack.output import DEFAULT_API_URL, SlackThreadOutput
@@ -57,6 +68,7 @@ from partnerdesk.channels.slack.requests import (
     json_object,
     message_from_event,
     message_from_interaction,
+    text_field,
 )
 from partnerdesk.core.placeholders import resolve_placeholder
 from partnerdesk.stores.slack_deliveries import (
@@ -134,6 +146,7 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
             slack_channel=os.environ.get(SLACK_CHANNEL_ENV) or None,
             proxy=settings.get("proxy"),
             api_url=os.environ.get(SLACK_API_URL_ENV) or DEFAULT_API_URL,
+            agent_channel=os.environ.get(AGENT_CHANNEL_ENV) or None,
         )
 
     def __init__(
@@ -144,6 +157,7 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         slack_channel: Optional[Text] = None,
         proxy: Optional[Text] = None,
         api_url: Text = DEFAULT_API_URL,
+        agent_channel: Optional[Text] = None,
     ) -> None:
         """A channel answering in threads; off without token, secret or delivery store.
 
@@ -154,6 +168,8 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
             slack_channel: The channel id where every message is answered.
             proxy: An HTTP proxy for the Web API, if any.
             api_url: The Slack Web API's base URL.
+            agent_channel: The agents' channel id for handoffs (must not be
+                ``slack_channel``).
         """
         self.slack_token = slack_token
         self.slack_signing_secret = slack_signing_secret
@@ -167,6 +183,8 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         self.junk = JunkLog(logger)
         if not self.enabled:
             logger.warning(OFF_MESSAGE)
+        self.agent_channel = checked_agent_channel(agent_channel, slack_channel, self.enabled)
+        self.agents: Optional[SlackAgents] = None
 
     def get_output_channel(
         self, channel: Optional[Text] = None, thread_id: Optional[Text] = None
@@ -201,6 +219,11 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         logger.info("Slack: %s was delivered before; not answering again.", keys)
         return response.text("Already answered.", headers={"X-Slack-No-Retry": "1"})
 
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(work)
+        self.answering.add(task)
+        task.add_done_callback(self.answering.discard)
+
     def _answer(self, request: Request, message: IncomingMessage, handle: Handler) -> HTTPResponse:
         """Answer ``message`` in a background task; Slack's 200 now."""
         if is_ignored_retry(request.headers):
@@ -217,9 +240,7 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
             input_channel=self.name(),
             metadata={"out_channel": message.channel, "thread_id": message.thread},
         )
-        task: asyncio.Task[None] = asyncio.create_task(handle(user_message))
-        self.answering.add(task)
-        task.add_done_callback(self.answering.discard)
+        self._in_background(handle(user_message))
         return response.text("")
 
     async def _on_event(self, request: Request, handle: Handler) -> HTTPResponse:
@@ -229,8 +250,15 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
             return _error("The body must be a JSON object.", HTTPStatus.BAD_REQUEST)
         if body.get("type") == "url_verification":
             return response.json({"challenge": body.get("challenge")})
-        if event_callback(body) is None:
+        event = event_callback(body)
+        if event is None:
             return response.text("Not an event PartnerDesk answers.")
+        if self.agents is not None and self.agents.is_agents_channel(event.get("channel")):
+            keys = agent_event_keys(body, event)
+            duplicate = await self._claim(keys) if keys else None
+            if keys and not duplicate:
+                self._in_background(self.agents.on_message(event))
+            return duplicate or response.text("Agents' channel.")
         message = message_from_event(body, self.slack_channel)
         if message is None:
             return response.text("Not a message PartnerDesk answers.")
@@ -243,6 +271,9 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         payload = json_object(form.get("payload")) if form is not None else None
         if payload is None:
             return _error("The form field payload must be a JSON object.", HTTPStatus.BAD_REQUEST)
+        if self.agents and self.agents.is_agents_channel(text_field(payload, "channel", "id")):
+            self._in_background(self.agents.on_click(payload))
+            return response.text("")
         message = message_from_interaction(payload)
         if message is None:
             return response.text("Not an interaction PartnerDesk answers.")
@@ -263,7 +294,9 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``/`` (health), ``/webhook`` (events, button clicks) and ``/command``, signed."""
         slack = Blueprint("slack_webhook", __name__)
-        handle = _logged(on_new_message)
+        handle = _logged(handoff_turns(on_new_message))
+        if self.enabled:
+            self.agents = connect_handoffs(self, self.agent_channel)
 
         @slack.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -14,8 +14,8 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Dict, List, Optional
-from urllib.parse import parse_qsl
+from typing import Any, Callable, Dict, List, Optional
+from urllib.parse import parse_qsl, urlsplit
 
 BOT_USER_ID = "UPARTNERBOT"
 BOT_ID = "BPARTNERBOT"
@@ -30,6 +30,7 @@ class Post:
     thread_ts: Optional[str]
     blocks: Optional[List[Dict[str, Any]]]
     ts: str
+    username: Optional[str] = None
 
 
 class FakeSlack:
@@ -39,6 +40,8 @@ class FakeSlack:
         self.token = token
         self.posts: List[Post] = []
         self.post_delay_s = 0.0
+        # More Web API methods, answered by functions: name -> f(args) -> answer.
+        self.methods: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {}
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
@@ -92,6 +95,8 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_auth"}
         if method == "auth.test":
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": "TTEST"}
+        if method in self.methods:
+            return self.methods[method](args)
         if method != "chat.postMessage":
             return {"ok": False, "error": "unknown_method"}
         if "as_user" in args:
@@ -109,6 +114,7 @@ class FakeSlack:
             thread_ts=args.get("thread_ts"),
             blocks=json.loads(blocks) if isinstance(blocks, str) else blocks,
             ts=ts,
+            username=args.get("username"),
         )
         self._record(post)
         message = {"type": "message", "bot_id": BOT_ID, "text": post.text, "ts": ts}
@@ -127,7 +133,15 @@ class FakeSlack:
                 else:
                     args = dict(parse_qsl(body.decode()))
                 method = self.path.removeprefix("/api/")
-                answer = fake._call(method, self.headers.get("Authorization", ""), args)
+                self._answer(fake._call(method, self.headers.get("Authorization", ""), args))
+
+            def do_GET(self) -> None:  # slack_sdk reads with GET (users.info)
+                url = urlsplit(self.path)
+                args = dict(parse_qsl(url.query))
+                method = url.path.removeprefix("/api/")
+                self._answer(fake._call(method, self.headers.get("Authorization", ""), args))
+
+            def _answer(self, answer: Dict[str, Any]) -> None:
                 data = json.dumps(answer).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json; charset=utf-8")
