@@ -83,3 +83,8 @@ def rasa_server_factory(model_path, action_server_url, tmp_path_factory):
 def rasa_url(rasa_server_factory) -> str:
     """Base URL of a running Rasa server with the REST channel and HTTP API."""
     return rasa_server_factory().start().health_url.rstrip("/")
+
+
+def domain_forms() -> Dict[str, Any]:
+    """The forms of domain.yml (what the action server receives as ``domain["forms"]``)."""
+    return yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))["forms"]
