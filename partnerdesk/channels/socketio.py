@@ -16,6 +16,8 @@ are Rasa's, plus input checks) so that nothing of Rasa's or engine.io's is patch
   without a session, over engine.io's size limit or with undecodable packets gets a 4xx
   with a text message; a ``session_request`` or user message of the wrong shape is not
   processed, and the client gets a ``bad_request`` event ``{"error": "..."}``.
+- **Each turn ends with ``turn_done``** ``{"answered": bool}``, which stops the page's
+  typing indicator (:mod:`partnerdesk.channels.socketio_turns`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 import engineio
 import socketio
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -38,6 +40,7 @@ from partnerdesk.channels.socketio_checks import (
     session_request_error,
     user_message,
 )
+from partnerdesk.channels.socketio_turns import AnswerNotingOutput
 from partnerdesk.core.web_settings import web_origins
 from partnerdesk.rasa_patches import skip_sanic_cors
 
@@ -124,7 +127,7 @@ class PollingSocketIOInput(AppliesPatches, SocketIOInput):
             if problem or data is None:
                 return await self._refuse(sid, self.user_message_evt, problem or "no data")
             sender_id = data["session_id"] if self.session_persistence else sid
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = AnswerNotingOutput(sio, self.bot_message_evt)
             await on_new_message(
                 UserMessage(
                     data["message"],
@@ -134,6 +137,7 @@ class PollingSocketIOInput(AppliesPatches, SocketIOInput):
                     metadata=data.get(self.metadata_key) or {},
                 )
             )
+            await output.report_turn_done(sender_id)  # the page's typing indicator stops
 
         return blueprint
 
