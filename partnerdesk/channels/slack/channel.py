@@ -7,14 +7,17 @@ and slack_sdk, not on Rasa's ``SlackInput``:
 - every request is checked against ``X-Slack-Signature`` (timestamps more than five
   minutes off are refused) before anything else (:mod:`.requests`);
 - it answers direct messages and @mentions, and every message in the channel
-  ``SLACK_CHANNEL`` (a channel id) if set, always in a thread; each thread (per user)
-  is one conversation, with the conversation ids Rasa's ``SlackInput`` gave them;
+  ``SLACK_CHANNEL`` (a channel id) if set, always in a thread, with the conversation
+  ids Rasa's ``SlackInput`` gives them;
 - bot messages, edits and every other message subtype are ignored;
 - a delivery is answered once: Slack's retries and the second event of a message
   (mention plus channel message) are dropped by :mod:`partnerdesk.stores.slack_deliveries`;
 - Slack gets its 200 at once; Rasa answers in a background task, as one
   ``chat.postMessage`` per answer (:mod:`.output`);
-- a click on one of its buttons is the button's value said in the thread;
+- a click on one of its buttons is the button's value said in the thread; a click on
+  "Remind me" schedules a Slack reminder instead (:mod:`.reminders`);
+- a direct message is one conversation across its messages and threads, answered in the
+  thread of the partner's latest message; in a channel each thread is its own;
 - ``SLACK_API_URL`` points the Web API client elsewhere (tests use a fake);
 - without a token and signing secret it stays off (503) instead of stopping Rasa:
   ``credentials.yml`` quotes its ``${...}`` placeholders, so Rasa leaves them to this
@@ -45,6 +48,7 @@ from partnerdesk import rasa_patches
 from partnerdesk.channels.base import AppliesPatches
 from partnerdesk.channels.slack.command import answer_command
 from partnerdesk.channels.slack.output import DEFAULT_API_URL, SlackThreadOutput
+from partnerdesk.channels.slack.reminders import is_reminder_click, remind
 from partnerdesk.channels.slack.requests import (
     RETRY_NUMBER_HEADER,
     RETRY_REASON_HEADER,
@@ -213,10 +217,14 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
             input_channel=self.name(),
             metadata={"out_channel": message.channel, "thread_id": message.thread},
         )
-        task: asyncio.Task[None] = asyncio.create_task(handle(user_message))
-        self.answering.add(task)
-        task.add_done_callback(self.answering.discard)
+        self._in_background(handle(user_message))
         return response.text("")
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` after the response, keeping the task until it is done."""
+        task: asyncio.Task[None] = asyncio.create_task(work)
+        self.answering.add(task)  # asyncio may otherwise drop the task
+        task.add_done_callback(self.answering.discard)
 
     async def _on_event(self, request: Request, handle: Handler) -> HTTPResponse:
         """An Events API request: the URL check, or a message to answer."""
@@ -242,7 +250,16 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         message = message_from_interaction(payload)
         if message is None:
             return response.text("Not an interaction PartnerDesk answers.")
+        if is_reminder_click(message.text):
+            return self._remind(request, message)
         return self._answer(request, message, handle)
+
+    def _remind(self, request: Request, message: IncomingMessage) -> HTTPResponse:
+        """Schedule a "Remind me" click's reminder in a background task; Slack's 200 now."""
+        output = self.get_output_channel(message.channel, message.thread)
+        agent = getattr(request.app.ctx, "agent", None)
+        self._in_background(remind(message.text, output, message.channel, agent))
+        return response.text("")
 
     async def _on_command(self, request: Request) -> HTTPResponse:
         """The ``/faq`` slash command, answered in the response."""
