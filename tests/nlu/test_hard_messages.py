@@ -85,9 +85,11 @@ if __name__ == "__main__":  # print the figures: python -m tests.nlu.test_hard_m
 
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
     from partnerdesk.tools.model_build import ensure_model
 
+    configure_structlog(30)  # warnings only: the figures, not each parse
     agent = Agent.load(str(ensure_model()))
     rates, counts, misses = report.__wrapped__(lambda t: asyncio.run(agent.parse_message(t)))
     print(json.dumps({"top1": rates, "counts": counts, "misses": misses}, ensure_ascii=False))
