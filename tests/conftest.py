@@ -56,11 +56,19 @@ def parse(agent):
 
 
 @pytest.fixture(scope="session")
-def action_server_url(tmp_path_factory) -> Iterator[str]:
+def page_port() -> int:
+    """The port of the web chat's page server: calendar links in answers point at it."""
+    return servers.free_port()
+
+
+@pytest.fixture(scope="session")
+def action_server_url(tmp_path_factory, page_port) -> Iterator[str]:
     """A running action server on loopback, with today pinned to ``TEST_TODAY``."""
-    server = servers.action_server(
-        tmp_path_factory.mktemp("actions"), {"PARTNERDESK_TODAY": TEST_TODAY}
-    ).start()
+    env = {
+        "PARTNERDESK_TODAY": TEST_TODAY,
+        "PARTNERDESK_PUBLIC_URL": f"http://127.0.0.1:{page_port}",
+    }
+    server = servers.action_server(tmp_path_factory.mktemp("actions"), env).start()
     yield server.health_url.removesuffix("/health") + "/webhook"
     server.stop()
 
@@ -88,3 +96,8 @@ def rasa_server_factory(model_path, action_server_url, tmp_path_factory):
 def rasa_url(rasa_server_factory) -> str:
     """Base URL of a running Rasa server with the REST channel and HTTP API."""
     return rasa_server_factory().start().health_url.rstrip("/")
+
+
+def domain_forms() -> Dict[str, Any]:
+    """The forms of domain.yml (what the action server receives as ``domain["forms"]``)."""
+    return yaml.safe_load(DOMAIN_PATH.read_text(encoding="utf-8"))["forms"]

@@ -97,7 +97,7 @@ async def suggest(
     faq_ids = [faq_id for faq_id, _ in ranking]
     rule = None if intent in CAUGHT_INTENTS else choose_rule(intent, faq_ids)
     result = _apply(rule, request, faq_ids, today) if rule is not None else None
-    rule_result = _outcome(result, language, responses) if result else None
+    rule_result = _outcome(result, language, responses, today) if result else None
     return SuggestResponse(
         language=language, suggestions=suggestions, rule_result=rule_result, fallback=fallback
     )
@@ -139,13 +139,16 @@ def _apply(
         raise AssistRequestError(str(error)) from error
 
 
-def _outcome(result: RuleResult, language: str, responses: Responses) -> RuleOutcome:
-    name = response_name(result)
+def _outcome(
+    result: RuleResult, language: str, responses: Responses, today: Optional[date]
+) -> RuleOutcome:
+    day = today or clock.today()  # read once already by _apply, so it is valid
+    name = response_name(result, day)
     return RuleOutcome(
         rule=result.rule.value,
         status=result.status.value,
         dates={key: value.isoformat() for key, value in result.dates.items()},
         faq_id=result.faq_id.value,
-        explanation=render(responses, name, language, **response_variables(result, language))
+        explanation=render(responses, name, language, **response_variables(result, language, day))
         or name,
     )

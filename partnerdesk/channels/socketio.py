@@ -23,6 +23,8 @@ are Rasa's, plus input checks) so that nothing of Rasa's or engine.io's is patch
   replica holds stay local, so the bot's own answers need no Redis.
 - **Handoffs** (:mod:`partnerdesk.handoff`): open sessions are the partners' presence;
   agent messages that waited for a closed page are sent when it reconnects.
+- **Each turn ends with ``turn_done``** ``{"answered": bool}``, which stops the page's
+  typing indicator (:mod:`partnerdesk.channels.socketio_turns`).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 import engineio
 import socketio
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
-from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -47,6 +49,7 @@ from partnerdesk.channels.socketio_checks import (
     session_request_error,
     user_message,
 )
+from partnerdesk.channels.socketio_turns import AnswerNotingOutput
 from partnerdesk.core.web_settings import web_origins
 from partnerdesk.handoff.delivery import SocketIODelivery
 from partnerdesk.handoff.runtime import current
@@ -188,7 +191,7 @@ class PollingSocketIOInput(AppliesPatches, SocketIOInput):
             if problem or data is None:
                 return await self._refuse(sid, self.user_message_evt, problem or "no data")
             sender_id = data["session_id"] if self.session_persistence else sid
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = AnswerNotingOutput(sio, self.bot_message_evt)
             await on_new_message(
                 UserMessage(
                     data["message"],
@@ -198,6 +201,7 @@ class PollingSocketIOInput(AppliesPatches, SocketIOInput):
                     metadata=data.get(self.metadata_key) or {},
                 )
             )
+            await output.report_turn_done(sender_id)  # the page's typing indicator stops
 
         return blueprint
 

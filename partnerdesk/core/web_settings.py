@@ -7,6 +7,8 @@
 - ``PARTNERDESK_SOCKET_URL`` (default ``http://localhost:<RASA_PORT or 5005>``) and
   ``PARTNERDESK_ASSIST_URL`` (default: the same): where the pages find the Rasa
   server. Set to an empty value, the pages use their own origin (behind a proxy).
+- ``PARTNERDESK_PUBLIC_URL`` (default ``http://localhost:8080``): the page server's
+  address as partners reach it; calendar links in rule answers start with it.
 
 ``python -m partnerdesk.web.settings origins`` prints the origins, one a line, for
 ``rasa run --cors`` in ``scripts/run``.
@@ -66,3 +68,13 @@ def assist_url(env: Mapping[str, str] = os.environ) -> str:
     """Base URL of the reply assistant, or empty for the page's origin."""
     value = env.get("PARTNERDESK_ASSIST_URL", socket_url(env))
     return _checked_url("PARTNERDESK_ASSIST_URL", value)
+
+
+DEFAULT_PUBLIC_URL = "http://localhost:8080"
+
+
+def public_url(env: Mapping[str, str] = os.environ) -> str:
+    """Where partners reach the page server (``PARTNERDESK_PUBLIC_URL``): calendar links."""
+    value = env.get("PARTNERDESK_PUBLIC_URL", "").strip() or DEFAULT_PUBLIC_URL
+    url = _checked_url("PARTNERDESK_PUBLIC_URL", value)
+    return url or DEFAULT_PUBLIC_URL

@@ -2,9 +2,10 @@
 
 Every rule question works alike: its intent starts its form; when the form has what it
 needs, the rule's answer action runs; inside the form, an FAQ question is answered and
-the form asks again, "never mind" leaves it, feedback (a click or a typed complaint)
-is thanked, and a request for a person ends the form before the handoff. Written out
-per form, that is two dozen near-identical rules; they are generated from
+the form asks again (two FAQ questions get both answers), "never mind" leaves it,
+feedback gets its answer: thanks for a 👍, the recovery (``action_recover``) for a 👎 or a
+typed complaint, and a request for a person ends the form before the handoff. Written
+out per form, that is two dozen near-identical rules; they are generated from
 :data:`partnerdesk.core.rule_routing.ROUTES` into ``data/form_rules.yml`` instead.
 """
 
@@ -43,15 +44,27 @@ def _rules_of(route: RuleRoute) -> List[Dict[str, Any]]:
             "steps": complete,
         },
         _inside(route, "an FAQ question", "faq", "utter_faq", resume=True),
+        _inside(route, "two FAQ questions", "faq_multi", "action_answer_both_questions", True),
         _inside(route, "never mind", "stop", "utter_form_stopped", resume=False),
         _inside(route, "feedback", "feedback", "utter_feedback_thanks", resume=True),
-        _inside(route, "a typed complaint", "not_helpful", "utter_feedback_thanks", resume=True),
+        _inside(route, "a 👎", "feedback", "action_recover", True, {"helpful": "no"}),
+        _inside(route, "a typed complaint", "not_helpful", "action_recover", resume=True),
         _inside(route, "a request for a person", "human_handoff", "action_handoff", resume=False),
     ]
 
 
-def _inside(route: RuleRoute, what: str, intent: str, reply: str, resume: bool) -> Dict[str, Any]:
-    """A rule for ``intent`` while ``route.form`` is active: reply, then ask again or stop."""
+def _inside(
+    route: RuleRoute,
+    what: str,
+    intent: str,
+    reply: str,
+    resume: bool,
+    slots: Dict[str, Any] | None = None,
+) -> Dict[str, Any]:
+    """A rule for ``intent`` while ``route.form`` is active: reply, then ask again or stop.
+
+    ``slots``: the values the message sets that the rule needs (a 👎 click's ``helpful``).
+    """
     after: List[Dict[str, Any]]
     if resume:
         after = [{"action": reply}, {"action": route.form}, {"active_loop": route.form}]
@@ -60,7 +73,11 @@ def _inside(route: RuleRoute, what: str, intent: str, reply: str, resume: bool) 
     return {
         "rule": f"{route.rule.value.replace('_', ' ')}: {what} inside {route.form}",
         "condition": [{"active_loop": route.form}],
-        "steps": [{"intent": intent}, *after],
+        "steps": [
+            {"intent": intent},
+            *([{"slot_was_set": [slots]}] if slots else []),
+            *after,
+        ],
     }
 
 

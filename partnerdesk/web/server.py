@@ -6,7 +6,9 @@ Routes:
 - ``/agent``: the agent page for the reply assistant (``web/agent/``), its assets under
   ``/agent/<file>``;
 - ``/vendor/rasa-webchat.js``: the widget bundle written by ``scripts/setup-web``;
-- ``/config.js``: ``window.PARTNERDESK = {socketUrl, assistUrl}`` from the environment.
+- ``/config.js``: ``window.PARTNERDESK = {socketUrl, assistUrl}`` from the environment;
+- ``/calendar/<rule>.ics?…``: a rule answer's "Add to calendar" file
+  (:mod:`partnerdesk.web.calendar`).
 
 More pages are one entry in ``PAGES`` and, for their assets, one in ``ASSET_DIRS``.
 Every response carries a strict Content-Security-Policy: scripts only from this server,
@@ -26,6 +28,7 @@ from typing import Any, Dict, Optional
 from urllib.parse import urlsplit
 
 from partnerdesk.core.paths import PROJECT_ROOT
+from partnerdesk.web.calendar import calendar_response
 
 WEB_DIR = PROJECT_ROOT / "web"
 # URL path -> HTML file.
@@ -89,9 +92,14 @@ class PageHandler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """Serve a page, an asset or the config script."""
-        path = urlsplit(self.path).path
+        url = urlsplit(self.path)
+        path = url.path
         if path == "/config.js":
             self._send(HTTPStatus.OK, self.config, "text/javascript; charset=utf-8")
+        elif path.startswith("/calendar/"):
+            status, body, headers = calendar_response(path, url.query)
+            kind = headers.pop("Content-Type")
+            self._send(HTTPStatus(status), body, kind, headers)
         elif path in PAGES:
             self._send_file(PAGES[path])
         elif (asset := _asset(path)) is not None:

@@ -75,3 +75,42 @@ async def test_a_session_closed_mid_request_is_a_400_not_a_500(monkeypatch):
     request = SimpleNamespace(method="GET", args={"sid": ["x"]}, body=b"", ctx=SimpleNamespace())
     reply = await engine.handle_request(request)
     assert reply.status == 400 and b"session is closed" in reply.body
+
+
+async def _turn(rasa_url, session_id, text):
+    """Send one message in a session; return the events heard, up to ``turn_done``."""
+    client = socketio.AsyncClient()
+    heard, confirmed = asyncio.Queue(), asyncio.Queue()
+    client.on("bot_uttered", lambda m: heard.put_nowait(("bot_uttered", m)))
+    client.on("turn_done", lambda m: heard.put_nowait(("turn_done", m)))
+    client.on("session_confirm", confirmed.put_nowait)
+    await client.connect(rasa_url, transports=["polling"], socketio_path="socket.io")
+    try:
+        await client.emit("session_request", {"session_id": session_id})
+        session = await asyncio.wait_for(confirmed.get(), 20)
+        await client.emit("user_uttered", {"message": text, "session_id": session})
+        events = []
+        while not events or events[-1][0] != "turn_done":
+            events.append(await asyncio.wait_for(heard.get(), 30))
+        return session, events
+    finally:
+        await client.disconnect()
+
+
+async def test_every_turn_ends_with_turn_done_after_its_answers(rasa_url):
+    _, events = await _turn(rasa_url, None, "can we split one token across subscriptions?")
+    assert [name for name, _ in events] == ["bot_uttered", "turn_done"]
+    assert events[-1][1] == {"answered": True}
+
+
+async def test_a_paused_conversation_reports_a_turn_without_an_answer(rasa_url):
+    """What the page needs to keep its typing indicator off during a handoff (issue 12)."""
+    session, _ = await _turn(rasa_url, None, "hello")
+    paused = requests.post(
+        f"{rasa_url}/conversations/{session}/tracker/events",
+        json={"event": "pause"},
+        timeout=10,
+    )
+    assert paused.ok
+    _, events = await _turn(rasa_url, session, "is anyone there?")
+    assert events == [("turn_done", {"answered": False})]

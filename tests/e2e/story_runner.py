@@ -4,7 +4,8 @@
 puts on every message) as a wrong entity prediction. This runner checks what
 matters for PartnerDesk instead: the intent, the actions (with the exact FAQ
 answer for ``utter_faq``), the ``language`` slot, and that every reply is
-written in the expected language.
+written in the expected language. A ``bot:`` step after an action names text that one of
+that turn's replies must contain (e.g. the dates a rule answer computed).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ class Turn:
     intent: str
     actions: List[str] = field(default_factory=list)
     slots: Dict[str, Any] = field(default_factory=dict)
+    replies: List[str] = field(default_factory=list)
 
 
 @dataclass
@@ -52,8 +54,10 @@ def read_stories(path: Path, domain: Domain) -> List[Story]:
             if isinstance(event, UserUttered):
                 intent = event.intent.get("full_retrieval_intent_name") or event.intent["name"]
                 turns.append(Turn(text=event.text, intent=intent))
+            elif isinstance(event, ActionExecuted) and event.action_text:
+                turns[-1].replies.append(event.action_text.strip())
             elif isinstance(event, ActionExecuted) and event.action_name not in IGNORED_ACTIONS:
-                turns[-1].actions.append(event.action_name or event.action_text)
+                turns[-1].actions.append(event.action_name)
             elif isinstance(event, SlotSet):
                 turns[-1].slots[event.key] = event.value
         stories.append(Story(step.block_name, turns))
@@ -84,17 +88,21 @@ async def _play(agent, story: Story) -> List[str]:
             predicted = user.intent.get("full_retrieval_intent_name") or predicted
         if predicted != turn.intent:
             problems.append(f"{turn.text!r}: intent {predicted!r}, expected {turn.intent!r}")
-        actions = []
+        actions, texts = [], []
         for event in new_events:
             if isinstance(event, ActionExecuted) and event.action_name not in IGNORED_ACTIONS:
                 actions.append(event.action_name)
             elif isinstance(event, BotUttered):
+                texts.append(event.text or "")
                 utter = event.metadata.get("utter_action")
                 if actions and utter and utter.startswith(f"{actions[-1]}/"):
                     actions[-1] = utter
                 problems += _reply_language_problems(event, tracker.get_slot("language"))
         if actions != turn.actions:
             problems.append(f"{turn.text!r}: actions {actions}, expected {turn.actions}")
+        for reply in turn.replies:
+            if not any(reply in text for text in texts):
+                problems.append(f"{turn.text!r}: no reply contains {reply!r}: {texts}")
         for slot, value in turn.slots.items():
             if tracker.get_slot(slot) != value:
                 problems.append(

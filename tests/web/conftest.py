@@ -60,14 +60,16 @@ def web_bundle() -> Path:
 
 
 @pytest.fixture(scope="session")
-def web_chat(model_path, action_server_url, web_bundle, tmp_path_factory) -> Iterator[WebChat]:
+def web_chat(
+    model_path, action_server_url, web_bundle, page_port, tmp_path_factory
+) -> Iterator[WebChat]:
     """Rasa (``--cors`` for the page only, SQLite), and the page server pointing at it.
 
     The reply assistant on that Rasa server wants ``ASSIST_TOKEN`` and applies rules as of
     ``TEST_TODAY``.
     """
     workdir = tmp_path_factory.mktemp("web")
-    web_port = servers.free_port()
+    web_port = page_port  # the action server's calendar links point here
     page_origin = f"http://127.0.0.1:{web_port}"
     env = {
         "PARTNERDESK_WEB_ORIGINS": page_origin,
@@ -166,3 +168,26 @@ def chat(browser) -> Iterator[ChatTab]:
     context.set_default_timeout(30_000)
     yield ChatTab(context.new_page())
     context.close()
+
+
+AXE_SCRIPT = PROJECT_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page, impacts=BLOCKING_IMPACTS) -> List[dict]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now, of ``impacts``.
+
+    axe is injected from npm (``web/node_modules/axe-core``, pinned in web/package.json)
+    through the DevTools protocol, so the pages keep their Content-Security-Policy.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8") + "\n;0")
+    found = page.evaluate(
+        """async () => (await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa',
+                                            'best-practice']},
+            resultTypes: ['violations'],
+        })).violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.map(n => n.target.join(' '))}))"""
+    )
+    return [v for v in found if v["impact"] in impacts]

@@ -100,7 +100,12 @@ def test_reload_keeps_the_conversation_and_its_session(web_chat, chat):
     answer = chat.ask("thanks")
     assert answer and len(chat.bot_texts()) > len(before)
     said = [e["text"] for e in stored_user_events(web_chat.rasa_url, session, expect=3)]
-    assert said == ["/greet", "does the action pack come with VS enterprise?", "thanks"]
+    # The first message greets in the browser's language (an en-US browser here).
+    assert said == [
+        '/greet{"language":"en"}',
+        "does the action pack come with VS enterprise?",
+        "thanks",
+    ]
 
 
 def test_html_in_a_message_shows_as_text(web_chat, chat):

@@ -29,11 +29,11 @@
   window.WebChat.default({
     selector: "#partnerdesk-chat",
     // Sent once when a new conversation starts, so the widget never sends an empty message.
-    initPayload: "/greet",
+    // It names the browser's language: a ko-KR browser is greeted in Korean. Later messages
+    // are read in the language they are written in (the language slot).
+    initPayload: "/greet" + JSON.stringify({ language: korean ? "ko" : "en" }),
     socketUrl: socketUrl,
     socketPath: "/socket.io/",
-    // The first message's language when its text tells none (a bare date, an emoji).
-    customData: { locale: navigator.language || "en" },
     title: "PartnerDesk",
     subtitle: korean ? "MPN 혜택 FAQ 도우미" : "MPN benefits FAQ assistant",
     inputTextFieldHint: korean ? "질문을 입력하세요…" : "Ask about MPN benefits…",
@@ -41,6 +41,8 @@
     // The widget's default pause before each message grows to 3 s with its length;
     // answers are ready at once, so show them after a short "typing" beat.
     customMessageDelay: function () { return 300; },
+    // "typing…" while an answer is on its way (typing.js).
+    onSocketEvent: window.PartnerDeskTyping ? window.PartnerDeskTyping.socketEvents : {},
     // Keeps the conversation (and its session id) across reloads of this tab.
     params: { storage: "session" }
   }, null);

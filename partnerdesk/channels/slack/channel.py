@@ -8,14 +8,17 @@ and slack_sdk, not on Rasa's ``SlackInput``:
   minutes off are refused) before anything else (:mod:`.requests`); refusals are
   logged at most once a minute, with counts (:mod:`.junk_log`);
 - it answers direct messages and @mentions, and every message in the channel
-  ``SLACK_CHANNEL`` (a channel id) if set, always in a thread; each thread (per user)
-  is one conversation, with the conversation ids Rasa's ``SlackInput`` gave them;
+  ``SLACK_CHANNEL`` (a channel id) if set, always in a thread, with the conversation
+  ids Rasa's ``SlackInput`` gives them;
 - bot messages, edits and every other message subtype are ignored;
 - a delivery is answered once: Slack's retries and the second event of a message
   (mention plus channel message) are dropped by :mod:`partnerdesk.stores.slack_deliveries`;
 - Slack gets its 200 at once; Rasa answers in a background task, as one
   ``chat.postMessage`` per answer (:mod:`.output`);
-- a click on one of its buttons is the button's value said in the thread;
+- a click on one of its buttons is the button's value said in the thread; a click on
+  "Remind me" schedules a Slack reminder instead (:mod:`.reminders`);
+- a direct message is one conversation across its messages and threads, answered in the
+  thread of the partner's latest message; in a channel each thread is its own;
 - ``SLACK_API_URL`` points the Web API client elsewhere (tests use a fake);
 - without a token and signing secret it stays off (503) instead of stopping Rasa:
   ``credentials.yml`` quotes its ``${...}`` placeholders, so Rasa leaves them to this
@@ -58,6 +61,7 @@ from partnerdesk.channels.slack.agents import (
 from partnerdesk.channels.slack.command import answer_command
 from partnerdesk.channels.slack.junk_log import JunkLog, refusal_reason
 from partnerdesk.channels.slack.output import DEFAULT_API_URL, SlackThreadOutput
+from partnerdesk.channels.slack.reminders import is_reminder_click, remind
 from partnerdesk.channels.slack.requests import (
     RETRY_NUMBER_HEADER,
     RETRY_REASON_HEADER,
@@ -243,6 +247,12 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         self._in_background(handle(user_message))
         return response.text("")
 
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run ``work`` after the response, keeping the task until it is done."""
+        task: asyncio.Task[None] = asyncio.create_task(work)
+        self.answering.add(task)  # asyncio may otherwise drop the task
+        task.add_done_callback(self.answering.discard)
+
     async def _on_event(self, request: Request, handle: Handler) -> HTTPResponse:
         """An Events API request: the URL check, or a message to answer."""
         body = json_object(request.body)
@@ -277,7 +287,16 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         message = message_from_interaction(payload)
         if message is None:
             return response.text("Not an interaction PartnerDesk answers.")
+        if is_reminder_click(message.text):
+            return self._remind(request, message)
         return self._answer(request, message, handle)
+
+    def _remind(self, request: Request, message: IncomingMessage) -> HTTPResponse:
+        """Schedule a "Remind me" click's reminder in a background task; Slack's 200 now."""
+        output = self.get_output_channel(message.channel, message.thread)
+        agent = getattr(request.app.ctx, "agent", None)
+        self._in_background(remind(message.text, output, message.channel, agent))
+        return response.text("")
 
     async def _on_command(self, request: Request) -> HTTPResponse:
         """The ``/faq`` slash command, answered in the response."""

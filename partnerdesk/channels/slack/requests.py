@@ -6,8 +6,10 @@ answers "not for us" (``None``, ``False``) instead of raising.
 
 Two formats must stay exactly as Rasa's ``SlackInput`` made them, because stored
 conversations and partners' messages depend on them: the conversation id of
-``conversation_granularity="thread"`` (:func:`conversation_id`) and the removal of the
-bot's mentions (:func:`clean_user_text`).
+``conversation_granularity="thread"`` (:func:`conversation_id`) in channels and the
+removal of the bot's mentions (:func:`clean_user_text`). A direct message is one
+conversation across its top-level messages and threads: ``user_channel``, Rasa's
+``conversation_granularity="channel"`` id (:func:`direct_conversation_id`).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class IncomingMessage:
         channel: The Slack channel id to answer in.
         thread: The ``ts`` of the thread to answer in (the message's own, if new).
         delivery_keys: Keys every delivery of this message shares (empty for clicks).
+        direct: Whether it came in a direct message with the bot.
     """
 
     text: str
@@ -65,10 +68,13 @@ class IncomingMessage:
     channel: str
     thread: str
     delivery_keys: Tuple[str, ...] = ()
+    direct: bool = False
 
     @property
     def conversation_id(self) -> str:
-        """The conversation this message belongs to: one per user and thread."""
+        """The conversation: the DM as a whole, else one per user and thread."""
+        if self.direct:
+            return direct_conversation_id(self.user, self.channel)
         return conversation_id(self.user, self.channel, self.thread)
 
 
@@ -132,6 +138,21 @@ def conversation_id(user: str, channel: str, thread: str) -> str:
     if user and channel and thread:
         return f"{user}_{channel}_{thread}"
     return user
+
+
+def direct_conversation_id(user: str, channel: str) -> str:
+    """A direct message's one conversation, across its messages and threads: ``user_channel``.
+
+    Rasa's ``SlackInput`` format with ``conversation_granularity="channel"``. Replies go
+    in the thread of the partner's latest message. (DM conversations stored before this
+    was kept per thread start anew; see README, "Slack".)
+    """
+    return f"{user}_{channel}" if user and channel else user
+
+
+def is_direct_channel(channel: str) -> bool:
+    """Whether a channel id is a direct message's (Slack gives those ids starting ``D``)."""
+    return channel.startswith("D")
 
 
 def clean_user_text(text: str, bot_user_ids: Sequence[str]) -> str:
@@ -230,6 +251,7 @@ def message_from_event(
         channel=event["channel"],
         thread=event.get("thread_ts") or event["ts"],
         delivery_keys=delivery_keys(body, event),
+        direct=event.get("channel_type") == "im",
     )
 
 
@@ -270,4 +292,6 @@ def message_from_interaction(payload: Mapping[str, Any]) -> Optional[IncomingMes
     thread = text_field(payload, "message", "thread_ts") or text_field(payload, "message", "ts")
     if value is None or not (user and channel and thread):
         return None
-    return IncomingMessage(text=value, user=user, channel=channel, thread=thread)
+    return IncomingMessage(
+        text=value, user=user, channel=channel, thread=thread, direct=is_direct_channel(channel)
+    )

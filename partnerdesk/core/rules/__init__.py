@@ -45,6 +45,7 @@ from partnerdesk.core.rules.replacement_token import (
     TOKEN_SPLIT_ALLOWED,
     TOKEN_SPLIT_FAQ_ID,
     replacement_token,
+    token_deadline,
 )
 
 __all__ = [
@@ -83,4 +84,5 @@ __all__ = [
     "reactivation",
     "renewal_window",
     "replacement_token",
+    "token_deadline",
 ]

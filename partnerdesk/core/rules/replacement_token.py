@@ -58,10 +58,15 @@ def replacement_token(
 
     if inputs.reason not in COVERED_PROBLEMS:
         return result(TokenStatus.not_covered, dates=dates)
-    deadline = inputs.activation_date + timedelta(days=WINDOW_DAYS)
+    deadline = token_deadline(inputs.activation_date)
     dates[DateName.deadline.value] = deadline
     if inputs.replaced_before:
         return result(TokenStatus.already_replaced, dates=dates)
     if today <= deadline:
         return result(TokenStatus.eligible, dates=dates, days_left=days_left(deadline, today))
     return result(TokenStatus.expired, dates=dates)
+
+
+def token_deadline(activation_date: date) -> date:
+    """The last day a replacement can be requested: activation + 30 days."""
+    return activation_date + timedelta(days=WINDOW_DAYS)

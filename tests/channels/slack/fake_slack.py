@@ -3,7 +3,10 @@
 It answers ``chat.postMessage`` like Slack does for a new Slack app's bot token:
 the token must match, ``channel`` and ``text`` or ``blocks`` are required, and
 ``as_user`` is refused with ``invalid_arguments``. ``auth.test`` answers with the
-bot's user id; any other method gets ``unknown_method``.
+bot's user id. ``chat.scheduleMessage`` (issue 15's reminders) is answered like Slack:
+``channel``, ``text`` and an integer ``post_at`` at most 120 days ahead of the real clock
+(times in the past are accepted: the suite runs under ``PARTNERDESK_TODAY``);
+``schedule_error`` makes it refuse. Any other method gets ``unknown_method``.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Dict, List, Optional
 from urllib.parse import parse_qsl, urlsplit
 
+SLACK_MAX_SCHEDULE_S = 120 * 24 * 3600
 BOT_USER_ID = "UPARTNERBOT"
 BOT_ID = "BPARTNERBOT"
 
@@ -33,12 +37,25 @@ class Post:
     username: Optional[str] = None
 
 
+@dataclass
+class ScheduledMessage:
+    """One accepted ``chat.scheduleMessage`` call."""
+
+    channel: str
+    text: str
+    post_at: int
+    thread_ts: Optional[str]
+    scheduled_message_id: str
+
+
 class FakeSlack:
     """The fake Web API: start it, point ``SLACK_API_URL`` at ``api_url``, read ``posts``."""
 
     def __init__(self, token: str) -> None:
         self.token = token
         self.posts: List[Post] = []
+        self.scheduled: List[ScheduledMessage] = []
+        self.schedule_error: Optional[str] = None
         self.post_delay_s = 0.0
         # More Web API methods, answered by functions: name -> f(args) -> answer.
         self.methods: Dict[str, Callable[[Dict[str, Any]], Dict[str, Any]]] = {}
@@ -97,6 +114,8 @@ class FakeSlack:
             return {"ok": True, "user_id": BOT_USER_ID, "bot_id": BOT_ID, "team_id": "TTEST"}
         if method in self.methods:
             return self.methods[method](args)
+        if method == "chat.scheduleMessage":
+            return self._schedule(args)
         if method != "chat.postMessage":
             return {"ok": False, "error": "unknown_method"}
         if "as_user" in args:
@@ -121,6 +140,42 @@ class FakeSlack:
         if post.thread_ts:
             message["thread_ts"] = post.thread_ts
         return {"ok": True, "channel": post.channel, "ts": ts, "message": message}
+
+    def _schedule(self, args: Dict[str, Any]) -> Dict[str, Any]:
+        """``chat.scheduleMessage``: checked as Slack does (but a past time is fine)."""
+        if self.schedule_error:
+            return {"ok": False, "error": self.schedule_error}
+        if not args.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not args.get("text"):
+            return {"ok": False, "error": "no_text"}
+        try:
+            post_at = int(args.get("post_at"))
+        except (TypeError, ValueError):
+            return {"ok": False, "error": "invalid_time"}
+        if post_at > time.time() + SLACK_MAX_SCHEDULE_S:
+            return {"ok": False, "error": "time_too_far"}
+        scheduled = ScheduledMessage(
+            channel=args["channel"],
+            text=args["text"],
+            post_at=post_at,
+            thread_ts=args.get("thread_ts"),
+            scheduled_message_id=f"Q{next(self._ts):08d}",
+        )
+        with self._changed:
+            self.scheduled.append(scheduled)
+            self._changed.notify_all()
+        return {
+            "ok": True,
+            "channel": scheduled.channel,
+            "scheduled_message_id": scheduled.scheduled_message_id,
+            "post_at": post_at,
+        }
+
+    def scheduled_in(self, channel: str) -> List[ScheduledMessage]:
+        """The messages scheduled so far in ``channel``."""
+        with self._changed:
+            return [m for m in self.scheduled if m.channel == channel]
 
     def _handler_class(self) -> type:
         fake = self

@@ -65,12 +65,14 @@ def test_markdown_links_become_slack_links(slack, fake_slack):
     assert "](" not in post.text
 
 
-def test_a_thread_is_one_conversation_and_replies_stay_in_it(slack, fake_slack, user_events):
-    channel = new_channel("D")
-    first = message_event("hello", channel)
+def test_a_channel_thread_is_one_conversation_and_replies_stay_in_it(
+    slack, fake_slack, user_events
+):
+    channel = new_channel("C")
+    first = mention_event("hello", channel)
     slack.event(envelope(first))
     fake_slack.wait_for_posts_in(channel, first["ts"])
-    second = message_event("액션팩 갱신은 언제 할 수 있나요?", channel, thread_ts=first["ts"])
+    second = mention_event("액션팩 갱신은 언제 할 수 있나요?", channel, thread_ts=first["ts"])
     slack.event(envelope(second))
     posts = fake_slack.wait_for_posts_in(channel, first["ts"], count=2)
     assert HANGUL.search(posts[1].text) and "출처:" in posts[1].text
@@ -78,7 +80,7 @@ def test_a_thread_is_one_conversation_and_replies_stay_in_it(slack, fake_slack, 
         "hello",
         "액션팩 갱신은 언제 할 수 있나요?",
     ]
-    other = message_event("thanks", channel)
+    other = mention_event("thanks", channel)  # a new thread in a channel: a new conversation
     slack.event(envelope(other))
     fake_slack.wait_for_posts_in(channel, other["ts"])
     assert len(user_events(f"{PARTNER}_{channel}_{other['ts']}", expect=1)) == 1
@@ -108,15 +110,15 @@ def test_buttons_are_slack_buttons_and_a_click_answers_in_the_thread(slack, fake
         channel,
     )
     slack.event(envelope(event))
-    [question] = fake_slack.wait_for_posts_in(channel, event["ts"])
-    [actions] = [block for block in question.blocks if block["type"] == "actions"]
-    assert [(b["text"]["text"], b["value"]) for b in actions["elements"]] == [
-        ("Yes", "/affirm"),
-        ("No", "/deny"),
-    ]
-    assert slack.click(button_click(question, "/deny")).status_code == 200
-    answer = fake_slack.wait_for_posts_in(channel, event["ts"], count=2)[1]
-    assert "replacement token" in answer.text and "August 31, 2021" in answer.text
+    [answer] = fake_slack.wait_for_posts_in(channel, event["ts"])
+    assert "If this token hasn't been replaced before" in answer.text
+    [actions] = [block for block in answer.blocks if block["type"] == "actions"]
+    titles = [b["text"]["text"] for b in actions["elements"]]
+    assert titles == ["It was replaced before", "Remind me"]
+    correction = actions["elements"][0]["value"]
+    assert slack.click(button_click(answer, correction)).status_code == 200
+    corrected = fake_slack.wait_for_posts_in(channel, event["ts"], count=2)[1]
+    assert "already been replaced once" in corrected.text
 
 
 def test_a_korean_click_on_a_faq_button_answers_in_korean(slack, fake_slack):

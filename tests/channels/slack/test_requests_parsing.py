@@ -175,13 +175,28 @@ def test_mentions_and_links_are_cleaned_as_rasa_cleaned_them(text, cleaned):
 def test_a_direct_message_is_answered_in_its_own_thread_once_per_delivery():
     event = message_event("When can we renew &amp; &lt;why&gt;?", "DPARTNER")
     body = envelope(event, event_id="Ev1")
-    assert message_from_event(body, None) == IncomingMessage(
+    message = message_from_event(body, None)
+    assert message == IncomingMessage(
         text="When can we renew & <why>?",
         user=PARTNER,
         channel="DPARTNER",
         thread=event["ts"],
         delivery_keys=(f"message:DPARTNER:{event['ts']}", "event:Ev1"),
+        direct=True,
     )
+    # one conversation for the whole direct message, whatever the thread
+    assert message.conversation_id == f"{PARTNER}_DPARTNER"
+    reply = message_event("and?", "DPARTNER", thread_ts="1600000000.000009")
+    assert message_from_event(envelope(reply), None).conversation_id == f"{PARTNER}_DPARTNER"
+
+
+def test_a_click_in_a_direct_message_belongs_to_its_one_conversation():
+    post = Post(channel="DPARTNER", text="x", thread_ts="1.2", blocks=[], ts="1.3")
+    message = message_from_interaction(button_click(post, "/faq/token_split"))
+    assert (message.thread, message.conversation_id) == ("1.2", f"{PARTNER}_DPARTNER")
+    in_channel = Post(channel="CPARTNERS", text="x", thread_ts="1.2", blocks=[], ts="1.3")
+    message = message_from_interaction(button_click(in_channel, "/faq/token_split"))
+    assert message.conversation_id == f"{PARTNER}_CPARTNERS_1.2"
 
 
 def test_a_mention_loses_the_bots_mention_and_a_reply_stays_in_its_thread():
@@ -263,7 +278,7 @@ def test_bot_user_ids_come_from_well_formed_authorizations_only():
 def test_a_button_click_is_its_value_said_in_the_clicked_messages_thread():
     post = Post(channel="DPARTNER", text="Yes?", thread_ts="1.000100", blocks=[], ts="1.000200")
     assert message_from_interaction(button_click(post, "/affirm")) == IncomingMessage(
-        text="/affirm", user=PARTNER, channel="DPARTNER", thread="1.000100"
+        text="/affirm", user=PARTNER, channel="DPARTNER", thread="1.000100", direct=True
     )
     top_level = Post(channel="DPARTNER", text="Yes?", thread_ts=None, blocks=[], ts="1.000300")
     assert message_from_interaction(button_click(top_level, "/deny")).thread == "1.000300"
