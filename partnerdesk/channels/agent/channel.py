@@ -29,7 +29,7 @@ from partnerdesk.channels.http import (
 )
 
 # Modules with ``register(blueprint, context)``; each adds its routes.
-ROUTE_MODULES: tuple[str, ...] = ()
+ROUTE_MODULES: tuple[str, ...] = ("partnerdesk.channels.agent.insights",)
 
 
 @dataclass
