@@ -7,9 +7,10 @@ row per conversation, indexed by start time) and brought up to date before each 
 (:func:`refresh`): only the senders with new events are read again, whole, with the same
 pure functions as a full recount (:func:`recount`), so both give the same facts.
 
-- **New events**: senders with an event id above the last one counted. On PostgreSQL,
-  where a transaction may commit a lower id after a higher one is visible, also the senders
-  with an event in the :data:`MARGIN_S` seconds before the last refresh began.
+- **New events**: senders with an event id above the last one counted. On PostgreSQL a
+  transaction may commit a lower id after a higher one is visible, so there the last id
+  counted is that of the newest event older than :data:`MARGIN_S` seconds: the senders of
+  the last minutes are read again at the next refresh (SQLite writes one at a time).
 - **Deleted events** (``partnerdesk prune``): the number of events up to the last counted
   id is kept; when it changed, every sender's count is compared with ``insights_senders``
   and the senders that differ are read again (or dropped).
@@ -27,7 +28,7 @@ import fcntl
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 import ujson
@@ -103,14 +104,11 @@ def engine_for(url: sa.engine.URL) -> Engine:
 
 
 def ensure_schema(engine: Engine) -> None:
-    """Create the summary tables and the ``events.timestamp`` index if missing."""
+    """Create the summary tables and the ``events.timestamp`` index if missing (under the lock)."""
     key = engine.url.render_as_string(hide_password=False)
     if _prepared.get(key):
         return
-    try:
-        metadata.create_all(engine, checkfirst=True)
-    except sa.exc.SQLAlchemyError:  # another process created them at the same moment
-        metadata.create_all(engine, checkfirst=True)
+    metadata.create_all(engine, checkfirst=True)  # under the refresh lock
     indexes = sa.inspect(engine).get_indexes(events.name)
     if not any(index["column_names"] == ["timestamp"] for index in indexes):
         concurrently = "CONCURRENTLY " if engine.dialect.name == "postgresql" else ""
@@ -230,55 +228,55 @@ def _dump(facts: SessionFacts) -> str:
 
 def _changed_senders(connection: Connection, last_id: int) -> List[str]:
     """Senders whose events up to ``last_id`` are not those counted (some were deleted)."""
-    stored = dict(
-        connection.execute(
-            sa.select(events.c.sender_id, sa.func.count())
-            .where(events.c.id <= last_id)
-            .group_by(events.c.sender_id)
-        ).fetchall()
+    query = (
+        sa.select(events.c.sender_id, sa.func.count())
+        .where(events.c.id <= last_id)
+        .group_by(events.c.sender_id)
     )
-    kept = dict(connection.execute(sa.select(senders_table.c.sender_id, senders_table.c.events)))
+    stored = {sender: int(count) for sender, count in connection.execute(query)}
+    counts = sa.select(senders_table.c.sender_id, senders_table.c.events)
+    kept = {sender: int(count) for sender, count in connection.execute(counts)}
     return sorted(s for s in set(stored) | set(kept) if stored.get(s) != kept.get(s))
 
 
-def _touched(connection: Connection, watermark: int, last_id: int, since: float) -> List[str]:
-    query = sa.select(events.c.sender_id).distinct().where(events.c.id <= last_id)
-    condition: Any = events.c.id > watermark
-    if connection.dialect.name != "sqlite":  # ids may commit out of order (see the module)
-        condition = sa.or_(condition, events.c.timestamp >= since - MARGIN_S)
-    return [row[0] for row in connection.execute(query.where(condition))]
+def _touched(connection: Connection, watermark: int) -> List[str]:
+    query = sa.select(events.c.sender_id).distinct().where(events.c.id > watermark)
+    return [row[0] for row in connection.execute(query)]
+
+
+def _settled_id(connection: Connection, began: float) -> int:
+    """The highest id below which every event is committed (see the module)."""
+    query = sa.select(sa.func.max(events.c.id))
+    if connection.dialect.name != "sqlite":  # ids may commit out of order
+        query = query.where(events.c.timestamp < began - MARGIN_S)
+    return int(connection.execute(query).scalar() or 0)
 
 
 def refresh(engine: Engine, wait_s: float = LOCK_WAIT_S) -> RefreshStats:
     """Bring the summary up to date with the ``events`` table (see the module)."""
     began, stats = time.time(), RefreshStats()
-    ensure_schema(engine)
     with refresh_lock(engine, wait_s):
+        ensure_schema(engine)
         with engine.connect() as connection:
             state = _state(connection)
-            last_id = int(connection.execute(sa.select(sa.func.max(events.c.id))).scalar() or 0)
+            last_id = _settled_id(connection, began)
             watermark = int(state.get("watermark", 0))
-            if state.get("version") != VERSION or watermark > last_id:
-                watermark, stats.rebuilt = 0, True
-            elif watermark and _count_upto(connection, watermark) != int(state["covered"]):
+            newest = int(connection.execute(sa.select(sa.func.max(events.c.id))).scalar() or 0)
+            stats.rebuilt = state.get("version") != VERSION or watermark > newest
+            changed: List[str] = []
+            if stats.rebuilt:
+                watermark = 0
+            elif _count_upto(connection, watermark) != int(state["covered"]):
                 changed = _changed_senders(connection, watermark)
-            else:
-                changed = []
-            if watermark == 0:
-                touched = [row[0] for row in connection.execute(_all_senders(last_id))]
-            else:
-                since = float(state.get("refreshed_at", 0.0))
-                touched = sorted(
-                    set(changed) | set(_touched(connection, watermark, last_id, since))
-                )
+            touched = sorted(set(changed) | set(_touched(connection, watermark)))
             connection.rollback()
-        if watermark == 0:
+        if stats.rebuilt:
             with engine.begin() as writing:
                 for table in (sessions_table, senders_table, state_table):
                     writing.execute(table.delete())
         for start in range(0, len(touched), SENDER_BATCH):
             batch = touched[start : start + SENDER_BATCH]
-            stats.conversations += _write(engine, batch, last_id, fresh=watermark == 0)
+            stats.conversations += _write(engine, batch, last_id, fresh=stats.rebuilt)
         stats.senders = len(touched)
         with engine.begin() as writing:
             covered = _count_upto(writing, last_id)
@@ -293,10 +291,6 @@ def refresh(engine: Engine, wait_s: float = LOCK_WAIT_S) -> RefreshStats:
             )
     stats.seconds = time.time() - began
     return stats
-
-
-def _all_senders(last_id: int) -> Any:
-    return sa.select(events.c.sender_id).distinct().where(events.c.id <= last_id)
 
 
 def read_facts(engine: Engine, since: float, until: float) -> List[SessionFacts]:

@@ -68,7 +68,10 @@ def test_counts_rates_and_splits():
     assert insights["by_channel"]["socketio"] == {**zero(), "unanswered": 1}
     assert insights["by_channel"]["slack"] == {**zero(), "abandoned": 1}
     assert insights["by_channel"]["rest"]["escalated"] == 1
-    assert insights["handoffs"] == {"count": 1, "median_first_reply_s": pytest.approx(120, abs=0.01)}
+    assert insights["handoffs"] == {
+        "count": 1,
+        "median_first_reply_s": pytest.approx(120, abs=0.01),
+    }
     assert [d["date"] for d in insights["days"]] == ["2021-08-01", "2021-08-02", "2021-08-03"]
     assert insights["days"][0] == {"date": "2021-08-01", **zero()}
     assert insights["days"][1]["resolved"] == 2 and insights["days"][1]["chit_chat"] == 1
