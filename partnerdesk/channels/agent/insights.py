@@ -170,7 +170,10 @@ def register(blueprint: Blueprint, context: Any) -> None:
             return response.text(
                 report.export(rows, kind),
                 content_type=_CONTENT_TYPES[kind],
-                headers={"Content-Disposition": f'attachment; filename="{name}"'},
+                headers={
+                    "Content-Disposition": f'attachment; filename="{name}"',
+                    "Access-Control-Expose-Headers": "Content-Disposition",  # for the page
+                },
             )
 
         return await handle(request, (*PERIOD_PARAMETERS, "format"), work)
