@@ -20,6 +20,10 @@ COMMANDS = {
         "partnerdesk.report.insights_cli",
         "outcomes, deflection rate and CSAT of a period",
     ),
+    "suggest-training": (
+        "partnerdesk.report.training_cli",
+        "training examples proposed from the conversations; accept or reject each",
+    ),
     "prune": (
         "partnerdesk.tools.retention",
         "delete conversations older than the retention period",
