@@ -82,6 +82,14 @@ class Period:
         last = (self.until - timedelta(microseconds=1)).astimezone(self.zone).date()
         return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
+    def day_starts(self) -> list[float]:
+        """The Unix time each of :meth:`days` starts at, in the period's zone.
+
+        ``bisect_right(day_starts, t) - 1`` is the index of the day of a time ``t`` in the
+        period: what :meth:`day_of` says, without a time-zone conversion per call.
+        """
+        return [_midnight(day, self.zone).timestamp() for day in self.days()]
+
 
 def _midnight(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone)

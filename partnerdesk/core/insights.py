@@ -9,9 +9,10 @@ contract's ``GET /webhooks/agent/insights`` answer.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from partnerdesk.core.insight_period import Period
 from partnerdesk.core.outcomes import (
@@ -26,6 +27,47 @@ LANGUAGES = ("en", "ko")
 """Always listed under ``by_language``, with zeros if need be."""
 CHANNELS = ("rest", "socketio", "slack")
 """Always listed under ``by_channel``; others appear when seen."""
+
+
+class Tally(NamedTuple):
+    """What the counts need of one conversation: its facts without the texts."""
+
+    started_at: float
+    language: str
+    channel: str
+    escalated: bool
+    last_question_kind: str | None
+    pending_ask_at: float | None
+    answered: bool
+    faqs: dict[str, tuple[int, int, int]]
+    """FAQ id -> (answers given, 👍, 👎)."""
+    handoffs: int
+    first_replies: tuple[float, ...]
+
+
+def tally(facts: SessionFacts) -> Tally:
+    """The :class:`Tally` of a conversation's facts."""
+    faqs = {
+        faq_id: (
+            facts.faq_answers.get(faq_id, 0),
+            facts.helpful.get(faq_id, 0),
+            facts.not_helpful.get(faq_id, 0),
+        )
+        for faq_id in sorted({*facts.faq_answers, *facts.helpful, *facts.not_helpful})
+    }
+    replies = tuple(h.first_reply_s for h in facts.handoffs if h.first_reply_s is not None)
+    return Tally(
+        facts.started_at,
+        facts.language,
+        facts.channel,
+        facts.escalated,
+        facts.last_question_kind,
+        facts.pending_ask_at,
+        facts.answered,
+        faqs,
+        len(facts.handoffs),
+        replies,
+    )
 
 
 def zero_counts() -> dict[str, int]:
@@ -52,12 +94,13 @@ def _least_helpful_first(entry: dict[str, Any]) -> tuple[bool, float, int, str]:
 
 
 def summarise(
-    facts: Iterable[SessionFacts], period: Period, now: float, idle_minutes: int
+    tallies: Iterable[Tally], period: Period, now: float, idle_minutes: int
 ) -> dict[str, Any]:
     """The insights of the conversations that started in ``period``.
 
     Args:
-        facts: Conversations (others than the period's are left out here).
+        tallies: Conversations (others than the period's are left out here), see
+            :func:`tally`.
         period: The period.
         now: Unix time on the real clock (for ``abandoned``).
         idle_minutes: Minutes without an answer after which a question is abandoned.
@@ -71,28 +114,36 @@ def summarise(
     counts = zero_counts()
     by_language = {language: zero_counts() for language in LANGUAGES}
     by_channel = {channel: zero_counts() for channel in CHANNELS}
-    days = {day.isoformat(): zero_counts() for day in period.days()}
+    day_names = [day.isoformat() for day in period.days()]
+    days = {name: zero_counts() for name in day_names}
+    by_day = [days[name] for name in day_names]
+    day_starts = period.day_starts()
+    since, until = period.since_ts, period.until_ts
     by_faq: dict[str, dict[str, Any]] = {}
     helpful = not_helpful = handoffs = 0
     replies: list[float] = []
-    for conversation in facts:
-        if not period.contains(conversation.started_at):
+    for conversation in tallies:
+        started = conversation.started_at
+        if not since <= started < until:
             continue
         result = outcome(conversation, now, idle_minutes)
         counts[result] += 1
-        by_language.setdefault(conversation.language, zero_counts())[result] += 1
-        by_channel.setdefault(conversation.channel, zero_counts())[result] += 1
-        days[period.day_of(conversation.started_at).isoformat()][result] += 1
-        for faq_id, number in conversation.faq_answers.items():
-            _faq_entry(by_faq, faq_id)["answers"] += number
-        for faq_id, number in conversation.helpful.items():
-            _faq_entry(by_faq, faq_id)["helpful"] += number
-            helpful += number
-        for faq_id, number in conversation.not_helpful.items():
-            _faq_entry(by_faq, faq_id)["not_helpful"] += number
-            not_helpful += number
-        handoffs += len(conversation.handoffs)
-        replies += [h.first_reply_s for h in conversation.handoffs if h.first_reply_s is not None]
+        if conversation.language not in by_language:
+            by_language[conversation.language] = zero_counts()
+        by_language[conversation.language][result] += 1
+        if conversation.channel not in by_channel:
+            by_channel[conversation.channel] = zero_counts()
+        by_channel[conversation.channel][result] += 1
+        by_day[max(0, bisect_right(day_starts, started) - 1)][result] += 1
+        for faq_id, (answers, up, down) in conversation.faqs.items():
+            entry = _faq_entry(by_faq, faq_id)
+            entry["answers"] += answers
+            entry["helpful"] += up
+            entry["not_helpful"] += down
+            helpful += up
+            not_helpful += down
+        handoffs += conversation.handoffs
+        replies += conversation.first_replies
     votes = helpful + not_helpful
     return {
         "conversations": counts,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from partnerdesk.core.privacy import mask
 from partnerdesk.core.rules.enums import Rule
@@ -136,7 +136,23 @@ class SessionFacts:
         return cls(**values)
 
 
-def outcome(facts: SessionFacts, now: float, idle_minutes: int) -> str:
+class OutcomeFacts(Protocol):
+    """What deciding an outcome reads (:class:`SessionFacts` and the summary's rows have it)."""
+
+    @property
+    def escalated(self) -> bool: ...  # noqa: D102
+
+    @property
+    def last_question_kind(self) -> str | None: ...  # noqa: D102
+
+    @property
+    def pending_ask_at(self) -> float | None: ...  # noqa: D102
+
+    @property
+    def answered(self) -> bool: ...  # noqa: D102
+
+
+def outcome(facts: OutcomeFacts, now: float, idle_minutes: int) -> str:
     """The conversation's outcome at Unix time ``now`` (first match wins, see above)."""
     if facts.escalated:
         return ESCALATED

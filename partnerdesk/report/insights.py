@@ -18,7 +18,7 @@ from typing import Any, Dict, List, Optional
 from sqlalchemy.engine import Engine
 
 from partnerdesk.core.insight_period import Period
-from partnerdesk.core.insights import CONVERSATION_FIELDS, conversation_row, summarise
+from partnerdesk.core.insights import CONVERSATION_FIELDS, conversation_row, summarise, tally
 from partnerdesk.core.outcomes import SessionFacts
 from partnerdesk.report.gaps import GapMessage
 from partnerdesk.report.grouping import group_near_duplicates
@@ -48,9 +48,17 @@ def insights(
     now: Optional[float] = None,
     recount: bool = False,
 ) -> Dict[str, Any]:
-    """The contract's insights answer for ``period`` (``now``: the real clock)."""
-    facts = period_facts(engine, period, recount)
-    return summarise(facts, period, time.time() if now is None else now, idle_minutes)
+    """The contract's insights answer for ``period`` (``now``: the real clock).
+
+    ``recount`` counts from the events alone, without the summary (for checks).
+    """
+    clock = time.time() if now is None else now
+    if recount:
+        tallies = [tally(f) for f in period_facts(engine, period, recount=True)]
+    else:
+        insights_summary.refresh(engine)
+        tallies = insights_summary.read_tallies(engine, period.since_ts, period.until_ts)
+    return summarise(tallies, period, clock, idle_minutes)
 
 
 def conversations(
@@ -70,10 +78,10 @@ def unanswered_groups(engine: Engine, period: Period) -> Dict[str, Any]:
         wording), ``count``, ``languages`` and up to :data:`MAX_WORDINGS_SHOWN` other
         ``wordings``.
     """
+    insights_summary.refresh(engine)
     questions = [
         GapMessage(q.text, q.language, "fallback", q.at)
-        for f in period_facts(engine, period)
-        for q in f.unanswered
+        for q in insights_summary.read_unanswered(engine, period.since_ts, period.until_ts)
     ]
     latest = sorted(questions, key=lambda q: q.timestamp)[-MAX_GROUPED:]
     groups = group_near_duplicates(latest)

@@ -27,18 +27,19 @@ import contextlib
 import fcntl
 import threading
 import time
-from dataclasses import dataclass
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from dataclasses import asdict, dataclass
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 import ujson
 from sqlalchemy.engine import Connection, Engine
 
-from partnerdesk.core.outcomes import SessionFacts, sender_sessions
+from partnerdesk.core.insights import Tally, tally
+from partnerdesk.core.outcomes import Question, SessionFacts, sender_sessions
 from partnerdesk.stores.event_reader import iter_senders
 from partnerdesk.stores.tracker_db import connect, events
 
-VERSION = "1"
+VERSION = "3"
 """Change it when the facts or their definitions change: the summary is then rebuilt."""
 MARGIN_S = 300.0
 SENDER_BATCH = 500
@@ -52,8 +53,32 @@ sessions_table = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("sender_id", sa.String(255), nullable=False, index=True),
     sa.Column("started_at", sa.Float, nullable=False, index=True),
-    sa.Column("facts", sa.Text, nullable=False),
+    # What the counts read (a Tally), as columns: no JSON to parse for most rows.
+    sa.Column("language", sa.String(16), nullable=False),
+    sa.Column("channel", sa.String(64), nullable=False),
+    sa.Column("escalated", sa.Boolean, nullable=False),
+    sa.Column("last_question_kind", sa.String(16)),
+    sa.Column("pending_ask_at", sa.Float),
+    sa.Column("answered", sa.Boolean, nullable=False),
+    sa.Column("handoffs", sa.Integer, nullable=False),
+    sa.Column("first_replies", sa.Text),  # JSON list, NULL without replies
+    sa.Column("faqs", sa.Text),  # JSON {faq_id: [answers, helpful, not_helpful]}, or NULL
 )
+# The texts apart, so that counting a year reads small rows only.
+details_table = sa.Table(
+    "insights_details",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("started_at", sa.Float, nullable=False, index=True),
+    sa.Column("unanswered", sa.Text),  # JSON list of masked questions, or NULL
+    sa.Column("facts", sa.Text, nullable=False),  # everything, for the export
+)
+_TALLY_COLUMNS = [
+    sessions_table.c[name]
+    for name in ("started_at", "language", "channel", "escalated", "last_question_kind",
+                 "pending_ask_at", "answered", "faqs", "handoffs", "first_replies")
+]  # fmt: skip
 senders_table = sa.Table(
     "insights_senders",
     metadata,
@@ -174,8 +199,14 @@ def _state(connection: Connection) -> Dict[str, str]:
 
 
 def _count_upto(connection: Connection, last_id: int) -> int:
-    query = sa.select(sa.func.count()).select_from(events).where(events.c.id <= last_id)
-    return int(connection.execute(query).scalar() or 0)
+    """Events with an id up to ``last_id``: all less those above it (few).
+
+    Counting all of them reads an index; counting a range of ids would read the table,
+    whose rows are about 10 KB.
+    """
+    every = connection.execute(sa.select(sa.func.count()).select_from(events)).scalar()
+    above = sa.select(sa.func.count()).select_from(events).where(events.c.id > last_id)
+    return int(every or 0) - int(connection.execute(above).scalar() or 0)
 
 
 def _facts_of(
@@ -206,14 +237,11 @@ def _write(engine: Engine, senders: Sequence[str], last_id: int, fresh: bool) ->
         reading.rollback()
     with engine.begin() as writing:
         if not fresh:
-            writing.execute(sessions_table.delete().where(sessions_table.c.sender_id.in_(senders)))
-            writing.execute(senders_table.delete().where(senders_table.c.sender_id.in_(senders)))
+            for table in (sessions_table, details_table, senders_table):
+                writing.execute(table.delete().where(table.c.sender_id.in_(senders)))
         if facts:
-            rows = [
-                {"sender_id": f.sender_id, "started_at": f.started_at, "facts": _dump(f)}
-                for f in facts
-            ]
-            writing.execute(sessions_table.insert(), rows)
+            writing.execute(sessions_table.insert(), [_row(f) for f in facts])
+            writing.execute(details_table.insert(), [_details(f) for f in facts])
         if counts:
             writing.execute(
                 senders_table.insert(),
@@ -222,8 +250,27 @@ def _write(engine: Engine, senders: Sequence[str], last_id: int, fresh: bool) ->
     return len(facts)
 
 
-def _dump(facts: SessionFacts) -> str:
-    return str(ujson.dumps(facts.to_dict(), ensure_ascii=False))
+def _json(value: Any) -> Optional[str]:
+    return str(ujson.dumps(value, ensure_ascii=False)) if value else None
+
+
+def _row(facts: SessionFacts) -> Dict[str, Any]:
+    counts = tally(facts)
+    return {
+        "sender_id": facts.sender_id,
+        **counts._asdict(),
+        "faqs": _json(counts.faqs),
+        "first_replies": _json(list(counts.first_replies)),
+    }
+
+
+def _details(facts: SessionFacts) -> Dict[str, Any]:
+    return {
+        "sender_id": facts.sender_id,
+        "started_at": facts.started_at,
+        "unanswered": _json([asdict(q) for q in facts.unanswered]),
+        "facts": _json(facts.to_dict()),
+    }
 
 
 def _changed_senders(connection: Connection, last_id: int) -> List[str]:
@@ -270,10 +317,9 @@ def refresh(engine: Engine, wait_s: float = LOCK_WAIT_S) -> RefreshStats:
                 changed = _changed_senders(connection, watermark)
             touched = sorted(set(changed) | set(_touched(connection, watermark)))
             connection.rollback()
-        if stats.rebuilt:
-            with engine.begin() as writing:
-                for table in (sessions_table, senders_table, state_table):
-                    writing.execute(table.delete())
+        if stats.rebuilt:  # the tables may be of an older version: made afresh
+            metadata.drop_all(engine)
+            metadata.create_all(engine)
         for start in range(0, len(touched), SENDER_BATCH):
             batch = touched[start : start + SENDER_BATCH]
             stats.conversations += _write(engine, batch, last_id, fresh=stats.rebuilt)
@@ -293,11 +339,37 @@ def refresh(engine: Engine, wait_s: float = LOCK_WAIT_S) -> RefreshStats:
     return stats
 
 
+def _period(query: Any, since: float, until: float, table: sa.Table = sessions_table) -> Any:
+    return query.where(table.c.started_at >= since, table.c.started_at < until)
+
+
+def read_tallies(engine: Engine, since: float, until: float) -> List[Tally]:
+    """What the counts need of the conversations that started in ``[since, until)``."""
+    with engine.connect() as connection:
+        rows = connection.execute(_period(sa.select(*_TALLY_COLUMNS), since, until)).all()
+        return [
+            Tally(
+                started, language, channel, bool(escalated), kind, pending, bool(answered),
+                {k: (v[0], v[1], v[2]) for k, v in ujson.loads(faqs).items()} if faqs else {},
+                handoffs, tuple(ujson.loads(replies)) if replies else (),
+            )
+            for (started, language, channel, escalated, kind, pending, answered, faqs,
+                 handoffs, replies) in rows
+        ]  # fmt: skip
+
+
+def read_unanswered(engine: Engine, since: float, until: float) -> List[Question]:
+    """The unanswered questions of the conversations that started in ``[since, until)``."""
+    query = _period(sa.select(details_table.c.unanswered), since, until, details_table).where(
+        details_table.c.unanswered.isnot(None)
+    )
+    with engine.connect() as connection:
+        return [Question(**q) for row in connection.execute(query) for q in ujson.loads(row[0])]
+
+
 def read_facts(engine: Engine, since: float, until: float) -> List[SessionFacts]:
     """The kept facts of the conversations that started in ``[since, until)`` (Unix time)."""
-    query = sa.select(sessions_table.c.facts).where(
-        sessions_table.c.started_at >= since, sessions_table.c.started_at < until
-    )
+    query = _period(sa.select(details_table.c.facts), since, until, details_table)
     with engine.connect() as connection:
         return [SessionFacts.from_dict(ujson.loads(row[0])) for row in connection.execute(query)]
 

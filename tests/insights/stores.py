@@ -17,6 +17,7 @@ from typing import List, Tuple
 import sqlalchemy as sa
 
 from partnerdesk.core.insight_period import parse_period
+from partnerdesk.core.insights import tally
 from partnerdesk.core.outcomes import SessionFacts
 from partnerdesk.core.paths import PROJECT_ROOT
 from partnerdesk.report.insights import insights
@@ -63,6 +64,16 @@ def counted(engine, since: float = 0.0, until: float = 2e10) -> List[SessionFact
     return sorted(insights_summary.recount(engine, since, until), key=key)
 
 
+def check_tallies(engine, since: float = 0.0, until: float = 2e10) -> None:
+    """The summary's columns say what the recounted facts say."""
+    kept_tallies = sorted(insights_summary.read_tallies(engine, since, until))
+    assert kept_tallies == sorted(tally(f) for f in counted(engine, since, until))
+    questions = sorted(insights_summary.read_unanswered(engine, since, until), key=repr)
+    assert questions == sorted(
+        (q for f in counted(engine, since, until) for q in f.unanswered), key=repr
+    )
+
+
 def check_summary_matches_recount(url: str) -> None:
     """Build, grow, prune and rebuild a store: the summary always equals a full recount."""
     generated = rows(400)
@@ -73,6 +84,7 @@ def check_summary_matches_recount(url: str) -> None:
         first = insights_summary.refresh(engine)
         assert first.rebuilt and first.conversations > 100
         assert kept(engine) == counted(engine)
+        check_tallies(engine)
         # new events, some for senders already counted (their session goes on)
         append(url, generated[half:])
         grown = insights_summary.refresh(engine)
@@ -93,6 +105,7 @@ def check_summary_matches_recount(url: str) -> None:
         assert pruned.senders >= 26 and not pruned.rebuilt
         assert not any(f.sender_id in gone for f in kept(engine))
         assert kept(engine) == counted(engine)
+        check_tallies(engine, END - 30 * DAY, END + DAY)
         # the same numbers as a recount, through the whole insights answer
         period = parse_period("2026-08-01", "2026-12-01", _now(), _zone())
         assert insights(engine, period, 30, now=END) == insights(

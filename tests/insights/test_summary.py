@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from partnerdesk.core.insight_period import parse_period
-from partnerdesk.core.insights import CONVERSATION_FIELDS, conversation_row, summarise
+from partnerdesk.core.insights import CONVERSATION_FIELDS, conversation_row, summarise, tally
 from partnerdesk.core.outcomes import sender_sessions
 from tests.insights.events import Conversation
 
@@ -51,9 +51,13 @@ def conversations():
     return [f for i, c in enumerate(everything) for f in sender_sessions(f"s{i}", c.events)]
 
 
+def tallies(facts):
+    return [tally(f) for f in facts]
+
+
 def test_counts_rates_and_splits():
     facts = conversations()
-    insights = summarise(facts, period(), now=AUG_2 + 10 * DAY, idle_minutes=30)
+    insights = summarise(tallies(facts), period(), now=AUG_2 + 10 * DAY, idle_minutes=30)
     assert insights["conversations"] == {
         "resolved": 2,
         "unanswered": 1,
@@ -99,20 +103,20 @@ def test_an_empty_period_has_zeros_nulls_and_every_day():
 
 def test_chit_chat_only_has_no_deflection_rate():
     facts = [f for f in conversations() if f.sender_id == "s4"]
-    insights = summarise(facts, period(), now=AUG_2, idle_minutes=30)
+    insights = summarise(tallies(facts), period(), now=AUG_2, idle_minutes=30)
     assert insights["conversations"]["chit_chat"] == 1 and insights["deflection_rate"] is None
 
 
 def test_a_handoff_without_reply_has_no_median():
     facts = sender_sessions("h", Conversation(AUG_2).session_start().handoff().events)
-    insights = summarise(facts, period(), now=AUG_2, idle_minutes=30)
+    insights = summarise(tallies(facts), period(), now=AUG_2, idle_minutes=30)
     assert insights["handoffs"] == {"count": 1, "median_first_reply_s": None}
 
 
 def test_idle_minutes_changes_abandoned_only():
     facts = conversations()
-    soon = summarise(facts, period(), now=AUG_2 + DAY + 60, idle_minutes=30)
-    late = summarise(facts, period(), now=AUG_2 + DAY + 60, idle_minutes=0)
+    soon = summarise(tallies(facts), period(), now=AUG_2 + DAY + 60, idle_minutes=30)
+    late = summarise(tallies(facts), period(), now=AUG_2 + DAY + 60, idle_minutes=0)
     assert soon["conversations"]["abandoned"] == 0 and soon["conversations"]["chit_chat"] == 2
     assert late["conversations"]["abandoned"] == 1
 

@@ -75,7 +75,7 @@ def test_the_summary_keeps_masked_texts_only(sqlite_url):
     insights_summary.refresh(engine)
     with engine.connect() as connection:
         stored = " ".join(
-            row[0] for row in connection.execute(sa.select(insights_summary.sessions_table.c.facts))
+            row[0] for row in connection.execute(sa.select(insights_summary.details_table.c.facts))
         )
     assert "kim.lee" not in stored and "ABCDE-12345" not in stored
     assert "mail [email] key [product-key] please" in stored
