@@ -39,7 +39,7 @@ from partnerdesk.core.outcomes import Question, SessionFacts, sender_sessions
 from partnerdesk.stores.event_reader import iter_senders
 from partnerdesk.stores.tracker_db import connect, events
 
-VERSION = "3"
+VERSION = "4"
 """Change it when the facts or their definitions change: the summary is then rebuilt."""
 MARGIN_S = 300.0
 SENDER_BATCH = 500
@@ -79,6 +79,18 @@ _TALLY_COLUMNS = [
     for name in ("started_at", "language", "channel", "escalated", "last_question_kind",
                  "pending_ask_at", "answered", "faqs", "handoffs", "first_replies")
 ]  # fmt: skip
+# SQLite reads a long period's rows through the index on started_at one lookup at a time
+# (about 7 times slower than from an index that holds them): this one holds them. PostgreSQL
+# scans the table when the period is long, and would refuse index rows over 2.7 KB.
+sa.event.listen(
+    sessions_table,
+    "after_create",
+    sa.DDL(
+        "CREATE INDEX IF NOT EXISTS ix_insights_sessions_tally ON insights_sessions ("
+        + ", ".join(column.name for column in _TALLY_COLUMNS)
+        + ")"
+    ).execute_if(dialect="sqlite"),
+)
 senders_table = sa.Table(
     "insights_senders",
     metadata,
