@@ -84,3 +84,18 @@ def test_kiwi_is_released_when_idle():
     module.analyser.release()
     assert module.analyser._kiwi is None
     assert terms(["액션팩 가격"])[0] == ["price"]  # loaded again on use
+
+
+def test_remembered_terms_are_the_analysers_and_the_memory_is_bounded(monkeypatch):
+    texts = ["액션팩 결제가 실패했어요", "Can I move my Action Pack?", "액션팩 결제가 실패했어요"]
+    module._cache.clear()
+    first = terms(texts)
+    assert first[0] == first[2] and "payment" in first[0] and "transfer" in first[1]
+    first[0].append("changed by a caller")  # callers get copies
+    calls = []
+    monkeypatch.setattr(module.analyser, "tokenize", lambda new: calls.append(new) or [])
+    assert terms(texts[:2]) == [first[2], first[1]] and calls == []
+    monkeypatch.undo()  # the analyser again
+    monkeypatch.setattr(module, "CACHED_TEXTS", 1)
+    terms(["다른 테넌트로 옮기기"])
+    assert list(module._cache) == [canonical("다른 테넌트로 옮기기")]
