@@ -356,18 +356,34 @@ def _period(query: Any, since: float, until: float, table: sa.Table = sessions_t
 
 
 def read_tallies(engine: Engine, since: float, until: float) -> List[Tally]:
-    """What the counts need of the conversations that started in ``[since, until)``."""
+    """What the counts need of the conversations that started in ``[since, until)``.
+
+    Read with the driver's own cursor: a year is 100,000 rows, and SQLAlchemy's processing of
+    each value took longer than the database.
+    """
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"SELECT {', '.join(column.name for column in _TALLY_COLUMNS)} FROM {sessions_table.name}"
+        f" WHERE started_at >= {mark} AND started_at < {mark}"
+    )
+    loads = ujson.loads
     with engine.connect() as connection:
-        rows = connection.execute(_period(sa.select(*_TALLY_COLUMNS), since, until)).all()
-        return [
-            Tally(
-                started, language, channel, bool(escalated), kind, pending, bool(answered),
-                {k: (v[0], v[1], v[2]) for k, v in ujson.loads(faqs).items()} if faqs else {},
-                handoffs, tuple(ujson.loads(replies)) if replies else (),
-            )
-            for (started, language, channel, escalated, kind, pending, answered, faqs,
-                 handoffs, replies) in rows
-        ]  # fmt: skip
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql, (since, until))
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        connection.rollback()
+    return [
+        Tally(
+            started, language, channel, bool(escalated), kind, pending, bool(answered),
+            {k: tuple(v) for k, v in loads(faqs).items()} if faqs else {},
+            handoffs, tuple(loads(replies)) if replies else (),
+        )
+        for (started, language, channel, escalated, kind, pending, answered, faqs,
+             handoffs, replies) in rows
+    ]  # fmt: skip
 
 
 def read_unanswered(engine: Engine, since: float, until: float) -> List[Question]:
