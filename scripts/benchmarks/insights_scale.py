@@ -268,7 +268,12 @@ def plot(results: Path, out: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    lines = [json.loads(line) for line in results.read_text().splitlines() if line.strip()]
+    latest: Dict[tuple, Dict[str, Any]] = {}  # the last measurement of each store counts
+    for line in results.read_text().splitlines():
+        if line.strip():
+            row = json.loads(line)
+            latest[(row["backend"], round(row["events"], -4))] = row  # + a few new events
+    lines = list(latest.values())
     figure, axes = plt.subplots(figsize=(8, 4.5))
     for backend, marker in (("sqlite", "o"), ("postgresql", "s")):
         rows = sorted((r for r in lines if r["backend"] == backend), key=lambda r: r["events"])
