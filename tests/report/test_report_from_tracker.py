@@ -76,7 +76,9 @@ def test_fallbacks_are_grouped_with_their_rewordings_in_both_languages(report):
     cost = row_with(rows, "how much does the action pack cost?")
     # "액션팩" is the Action Pack and "가격"/"얼마" a price: one question in two languages
     assert (cost["count"], cost["en"], cost["ko"], cost["fallback"]) == ("5", "3", "2", "5")
-    assert set(cost["other_wordings"].split(" | ")) == {*FALLBACKS["en"][1:3], *FALLBACKS["ko"][:2]}
+    # each wording was asked once: any of them may stand for the group
+    wordings = [cost["question"], *cost["other_wordings"].split(" | ")]
+    assert sorted(wordings) == sorted([*FALLBACKS["en"][:3], *FALLBACKS["ko"][:2]])
     weather_ko = row_with(rows, "오늘 서울 날씨 어때요?")
     assert (weather_ko["count"], weather_ko["ko"], weather_ko["fallback"]) == ("2", "2", "2")
     weather = row_with(rows, "what's the weather in seoul today?")  # no glossary for weather
