@@ -16,6 +16,14 @@ from typing import List, Optional
 COMMANDS = {
     "suggest": ("partnerdesk.assist.cli", "ranked draft replies to a partner's message"),
     "gaps": ("partnerdesk.report.cli", "content-gap report from the tracker store"),
+    "insights": (
+        "partnerdesk.report.insights_cli",
+        "outcomes, deflection rate and CSAT of a period",
+    ),
+    "suggest-training": (
+        "partnerdesk.report.training_cli",
+        "training examples proposed from the conversations; accept or reject each",
+    ),
     "prune": (
         "partnerdesk.tools.retention",
         "delete conversations older than the retention period",

@@ -1,33 +1,33 @@
-"""Group questions that ask the same thing: character n-grams, common words left out.
+"""Group questions that ask the same thing, by what they mean, in English and Korean.
 
-Why character n-grams rather than words: Korean glues particles to words ("액션팩은",
-"액션팩을", "액션팩이") and writes the same words with or without spaces, and partners
-make typos ("acton pack"); n-grams of one to four characters inside word boundaries
-(scikit-learn's ``char_wb``, as the NLU model's own features) match all of these without a
-tokenizer or a language model, in both scripts. A single Hangul syllable often carries
-meaning ("셀", "팩"), hence n-grams from one character up.
-
-What two questions share is mostly how questions are asked ("어떻게 해야 하나요",
-"받을 수 있나요", "how do we", "can I get") and what every partner question is about
-("action pack", "파트너", "역량"). Left in, these make unrelated Korean questions look
-alike and drown the few syllables that differ ("가격" / "결제" / "이전"). So the words in
-:data:`COMMON_WORDS` are dropped before the n-grams are taken, and TF-IDF (sublinear term
-frequency) weighs down the n-grams that many of the messages share.
+Each question becomes its **terms** (:mod:`partnerdesk.report.terms`): English words and
+the morphemes of Korean (nouns, verb and adjective stems, from the Kiwi analyser), with the
+programme's names and synonyms mapped to one term in both languages ("액션팩", "MAP" and
+"Action Pack" are ``actionpack``; "가격", "비용" and "price" are ``price``), and without
+the words every partner question shares ("역량", "actionpack", "how", "알려주세요").
+Two questions are alike by the cosine of their terms' TF-IDF vectors (weight
+:data:`TERM_WEIGHT`) and of character n-grams of those terms (the rest: typos, partial
+words).
 
 Grouping is average-linkage clustering (UPGMA) of the distinct wordings: two groups merge
-while the average cosine similarity between their members is at least ``similarity``.
+while the average similarity between their members is at least ``similarity``.
 Comparing with every member, rather than with a group's first message, lets rewordings
 that share different words with different members join; the average (unlike the closest
 pair) keeps a chain of small changes from pulling unrelated questions together. The result
 does not depend on the order of the messages. Time and memory grow with the square of the
-number of distinct wordings: 5,000 take about 10 s and 0.6 GB; beyond, use ``--since``.
+number of distinct wordings: 2,000 take about 2 s (the Insights page groups the latest
+2,000); beyond, use ``--since``.
 
-Not used: the response selector's ranking stored with each message. Measured on the
-labelled set ``tests/report/unanswered_groups.yml``, messages whose top FAQ and runner-up
-agree are the same question in only 12-22 % of pairs, and blending the rankings' similarity
-into the n-grams' gave no recall at equal precision: the questions PartnerDesk cannot answer are
-exactly those its 20 FAQ answers do not describe, so the ranking maps them onto the nearest
-answer (everything mentioning the Action Pack onto ``renew_action_pack``).
+How :data:`TERM_WEIGHT` and :data:`SIMILARITY` were chosen: on the tuning half of the
+labelled set ``tests/report/unanswered_groups.yml`` (every other group, sorted by name),
+with the synonyms switched off (the other half's words are not in them), the widest range
+of settings with pairwise precision 1.0 in both languages; the other half measures
+(``tests/report/test_grouping_quality.py``, figures in ``docs/benchmarks.md``).
+
+Not used: the response selector's ranking stored with each message. Blended in at 10-30 %
+on the tuning half, it gave no recall at equal precision: the questions PartnerDesk cannot
+answer are exactly those its FAQ answers do not describe, so the ranking maps them onto
+the nearest answer (everything mentioning the Action Pack onto ``renew_action_pack``).
 """
 
 from __future__ import annotations
@@ -35,25 +35,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Dict, List, Sequence
+from typing import Any, Dict, List, Sequence
 
 from partnerdesk.report.gaps import GapMessage
+from partnerdesk.report.terms import terms
 
-SIMILARITY = 0.25
-NGRAM_RANGE = (1, 4)
-# Words (after :func:`normalise`) found in the training questions of at least a third of
-# the intents in data/nlu (12 of 35): question frames and what every partner question is
-# about, in both languages. A third rather than fewer keeps product names that do tell
-# questions apart ("windows", "office", "subscription").
-COMMON_WORDS = frozenset(
-    """
-    a action and are benefits can competancy competency do does for from get have how i
-    in is it iur licences licenses map microsoft mpn my need not now of on or our pack
-    partner s t that the there to up us use we what with
-    가능 가능한가요 돼요 되나요 라이선스 받을 방법 수 안 알려주세요 액션팩 어떻게 여부 역량
-    우리 있나요 있어요 파트너 하나요 혜택
-    """.split()
-)
+SIMILARITY = 0.125
+TERM_WEIGHT = 0.85
+NGRAM_RANGE = (2, 4)
 _NOT_WORD = re.compile(r"[^\w\[\]]+")
 
 
@@ -105,27 +94,28 @@ def normalise(text: str) -> str:
     return _NOT_WORD.sub(" ", text.lower()).strip()
 
 
-def content(text: str) -> str:
-    """The normalised text without :data:`COMMON_WORDS` (all of it if nothing else is left).
+def similarities(texts: Sequence[str]) -> Any:
+    """The texts' pairwise similarity (see the module) as a square numpy array."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    Args:
-        text: A message as the partner typed it (masked).
-
-    Returns:
-        The words that tell this question from others, e.g. ``"much cost"`` for
-        "How much does the Action Pack cost?"; the text itself if it has no word characters.
-    """
-    words = normalise(text).split()
-    return " ".join([w for w in words if w not in COMMON_WORDS] or words) or text
+    found = terms(texts)
+    by_term = TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True)
+    by_chars = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True)
+    term_vectors = by_term.fit_transform(found)
+    char_vectors = by_chars.fit_transform([" ".join(words) for words in found])
+    return (
+        TERM_WEIGHT * (term_vectors @ term_vectors.T).toarray()
+        + (1 - TERM_WEIGHT) * (char_vectors @ char_vectors.T).toarray()
+    )
 
 
 def cluster_labels(texts: Sequence[str], similarity: float = SIMILARITY) -> List[int]:
     """A cluster number for each text (numbered from 0 in order of first appearance).
 
     Args:
-        texts: Distinct wordings, already reduced with :func:`content`.
-        similarity: Two clusters merge while their members' average cosine similarity of
-            character n-gram TF-IDF vectors is at least this.
+        texts: Distinct wordings.
+        similarity: Two clusters merge while their members' average similarity
+            (:func:`similarities`) is at least this.
 
     Returns:
         One label per text; equal labels mean the same question.
@@ -135,12 +125,8 @@ def cluster_labels(texts: Sequence[str], similarity: float = SIMILARITY) -> List
     import numpy as np
     from scipy.cluster.hierarchy import fcluster, linkage
     from scipy.spatial.distance import squareform
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
-    vectors = TfidfVectorizer(
-        analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True
-    ).fit_transform(texts)
-    distances = np.clip(1.0 - (vectors @ vectors.T).toarray(), 0.0, 1.0)
+    distances = np.clip(1.0 - similarities(texts), 0.0, 1.0)
     np.fill_diagonal(distances, 0.0)
     tree = linkage(squareform(distances, checks=False), method="average")
     flat = fcluster(tree, t=1.0 - similarity, criterion="distance")
@@ -163,7 +149,7 @@ def group_near_duplicates(
     """
     if not messages:
         return []
-    keys = [content(m.text) for m in messages]
+    keys = [normalise(m.text) or m.text for m in messages]
     distinct = list(dict.fromkeys(keys))
     label_of = dict(zip(distinct, cluster_labels(distinct, similarity)))
     groups: Dict[int, GapGroup] = {}

@@ -5,6 +5,8 @@ Routes:
 - ``/support/<file>``: its style sheet and script;
 - ``/agent``: the agent page for the reply assistant (``web/agent/``), its assets under
   ``/agent/<file>``;
+- ``/agent/insights``: the Insights page for support leads (``web/insights/``), its
+  assets under ``/insights/<file>``, Chart.js as ``/vendor/chart.umd.min.js``;
 - ``/vendor/rasa-webchat.js``: the widget bundle written by ``scripts/setup-web``;
 - ``/config.js``: ``window.PARTNERDESK = {socketUrl, assistUrl}`` from the environment;
 - ``/calendar/<rule>.ics?…``: a rule answer's "Add to calendar" file
@@ -36,11 +38,14 @@ PAGES: Dict[str, Path] = {
     "/": WEB_DIR / "support" / "index.html",
     "/agent": WEB_DIR / "agent" / "index.html",
     "/agent/": WEB_DIR / "agent" / "index.html",
+    "/agent/insights": WEB_DIR / "insights" / "index.html",
+    "/agent/insights/": WEB_DIR / "insights" / "index.html",
 }
 # URL prefix -> folder whose files are served under it.
 ASSET_DIRS: Dict[str, Path] = {
     "/support/": WEB_DIR / "support",
     "/agent/": WEB_DIR / "agent",
+    "/insights/": WEB_DIR / "insights",
     "/vendor/": WEB_DIR / "build",
 }
 HOST = "127.0.0.1"

@@ -7,6 +7,11 @@ the pairs put in one group, how many are labelled one group) and recall (of the 
 labelled one group, how many were put in one) are measured on the pairs within English,
 within Korean, across the two languages, and on all pairs.
 
+The set is split in two halves by group (every other group, sorted by name): the grouping's
+synonyms and settings were chosen on the **tuning** half (:data:`TUNING`); the
+**held-out** half measures it, and the figures that count are the held-out half's. The
+whole set is measured too (the tuning half flatters it).
+
 Print the figures: ``.venv/bin/pytest -q -s tests/report/test_grouping_quality.py``.
 """
 
@@ -29,16 +34,15 @@ LABELLED = Path(__file__).with_name("unanswered_groups.yml")
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "ko")
 BLOCKS = ("en", "ko", "cross", "all")
-# (precision, recall) at least: a little below what was measured when this was written
-# (en 0.97 0.71, ko 0.88 0.26, cross 1.00 0.08, all 0.95 0.26; the grouping reads the
-# text only, so a retrained model changes these only through the lines it lets through).
-# Recall is low by nature: rewordings that share no words ("코셀 레디" / "공동 판매") stay
-# apart, and nothing but shared product names ("MCP", "Azure") links the two languages.
+# (precision, recall) at least, a little below what was measured when this was written
+# (the grouping reads the text only, so a retrained model changes these only through the
+# lines it lets through). Held-out half: en 1.00 0.77, ko 1.00 0.59, cross 1.00 0.43,
+# all 1.00 0.54 (the character n-gram grouping before: en 0.99 0.74, ko 1.00 0.23, cross
+# 1.00 0.08). Whole set: en 0.98 0.84, ko 1.00 0.81, cross 1.00 0.71, all 1.00 0.76
+# (before: en 0.97 0.71, ko 0.88 0.26, cross 1.00 0.08, all 0.95 0.26).
 MINIMUM = {
-    "en": (0.90, 0.65),
-    "ko": (0.80, 0.20),
-    "cross": (0.80, 0.05),
-    "all": (0.85, 0.20),
+    "held-out": {"en": (0.95, 0.70), "ko": (0.95, 0.55), "cross": (0.95, 0.38), "all": (0.95, 0.5)},
+    "all": {"en": (0.93, 0.78), "ko": (0.90, 0.75), "cross": (0.93, 0.65), "all": (0.93, 0.70)},
 }
 
 
@@ -56,11 +60,29 @@ def labelled() -> Dict[str, Dict[str, List[str]]]:
     return yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["groups"]
 
 
-def questions(seed: int = 0) -> List[Question]:
-    """Every line, shuffled with ``seed``: partners' questions arrive interleaved."""
+def halves() -> Dict[str, List[str]]:
+    """The groups of the tuning half and of the held-out half (every other group by name)."""
+    names = sorted(labelled())
+    return {"tuning": names[0::2], "held-out": names[1::2], "all": names}
+
+
+TUNING = (
+    "action_pack_price",
+    "action_pack_transfer",
+    "co_sell",
+    "exam_discount",
+    "marketplace_listing",
+    "payment_failed",
+    "tax_invoice",
+)
+
+
+def questions(seed: int = 0, groups: Sequence[str] = ()) -> List[Question]:
+    """Every line (of ``groups``, if given), shuffled with ``seed``: they arrive interleaved."""
     lines = [
         Question(text, language, group)
         for group, by_language in labelled().items()
+        if not groups or group in groups
         for language in LANGUAGES
         for text in by_language[language]
     ]
@@ -179,21 +201,29 @@ def test_the_measure_on_a_small_case():
     assert scores["all"] == (0.5, 1 / 3)
 
 
+def test_the_halves_are_as_tuned():
+    assert tuple(halves()["tuning"]) == TUNING
+    assert not set(halves()["tuning"]) & set(halves()["held-out"])
+
+
 @pytest.mark.slow
-def test_grouping_quality_per_language(parse):
-    lines = questions()
+@pytest.mark.parametrize("half", ["held-out", "all"])
+def test_grouping_quality_per_language(parse, half):
+    lines = questions(groups=halves()[half])
     gaps, real_gaps = as_gaps(lines, parse)
     assert len(gaps) >= 0.95 * len(lines), "the model sends many lines to other intents"
     group_of = grouped(gaps)
     measured = [lines[i] for i in sorted(group_of)]
     scores = pairwise(measured, [group_of[i] for i in sorted(group_of)])
     print(
-        f"\n{len(measured)} of {len(lines)} questions grouped ({real_gaps} are gaps at the "
-        f"report's threshold), {len(labelled())} labelled groups"
+        f"\n{half}: {len(measured)} of {len(lines)} questions grouped ({real_gaps} are gaps at "
+        f"the report's threshold), {len(halves()[half])} labelled groups"
     )
     for block in BLOCKS:
         precision, recall = scores[block]
         print(f"  {block:5}  precision {precision:.2f}  recall {recall:.2f}")
-    for block, (precision, recall) in MINIMUM.items():
+    for block, (precision, recall) in MINIMUM[half].items():
         assert scores[block][0] >= precision, (block, scores[block])
         assert scores[block][1] >= recall, (block, scores[block])
+    if half == "held-out":  # Korean at the level English had before (0.97 / 0.71)
+        assert scores["ko"][0] >= 0.95 and scores["ko"][1] >= scores["en"][1] - 0.2

@@ -29,7 +29,10 @@ from partnerdesk.channels.http import (
 )
 
 # Modules with ``register(blueprint, context)``; each adds its routes.
-ROUTE_MODULES: tuple[str, ...] = ("partnerdesk.channels.agent.handoffs",)
+ROUTE_MODULES: tuple[str, ...] = (
+    "partnerdesk.channels.agent.handoffs",
+    "partnerdesk.channels.agent.insights",
+)
 
 
 @dataclass
