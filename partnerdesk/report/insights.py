@@ -22,7 +22,7 @@ from partnerdesk.core.insights import CONVERSATION_FIELDS, conversation_row, sum
 from partnerdesk.core.outcomes import SessionFacts
 from partnerdesk.report.gaps import GapMessage
 from partnerdesk.report.grouping import group_near_duplicates
-from partnerdesk.stores import insights_summary
+from partnerdesk.stores import insights_reads, insights_summary
 
 MAX_GROUPED = 2000
 """The unanswered questions grouped at most (the latest): grouping grows with their square."""
@@ -34,10 +34,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def period_facts(engine: Engine, period: Period, recount: bool = False) -> List[SessionFacts]:
     """The facts of the conversations that started in ``period``, oldest first."""
     if recount:
-        facts = insights_summary.recount(engine, period.since_ts, period.until_ts)
+        facts = insights_reads.recount(engine, period.since_ts, period.until_ts)
     else:
         insights_summary.refresh(engine)
-        facts = insights_summary.read_facts(engine, period.since_ts, period.until_ts)
+        facts = insights_reads.read_facts(engine, period.since_ts, period.until_ts)
     return sorted(facts, key=lambda f: (f.started_at, f.sender_id))
 
 
@@ -57,7 +57,7 @@ def insights(
         tallies = [tally(f) for f in period_facts(engine, period, recount=True)]
     else:
         insights_summary.refresh(engine)
-        tallies = insights_summary.read_tallies(engine, period.since_ts, period.until_ts)
+        tallies = insights_reads.read_tallies(engine, period.since_ts, period.until_ts)
     return summarise(tallies, period, clock, idle_minutes)
 
 
@@ -81,7 +81,7 @@ def unanswered_groups(engine: Engine, period: Period) -> Dict[str, Any]:
     insights_summary.refresh(engine)
     questions = [
         GapMessage(q.text, q.language, "fallback", q.at)
-        for q in insights_summary.read_unanswered(engine, period.since_ts, period.until_ts)
+        for q in insights_reads.read_unanswered(engine, period.since_ts, period.until_ts)
     ]
     latest = sorted(questions, key=lambda q: q.timestamp)[-MAX_GROUPED:]
     groups = group_near_duplicates(latest)

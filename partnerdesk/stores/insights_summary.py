@@ -34,9 +34,17 @@ import sqlalchemy as sa
 import ujson
 from sqlalchemy.engine import Connection, Engine
 
-from partnerdesk.core.insights import Tally, tally
-from partnerdesk.core.outcomes import Question, SessionFacts, sender_sessions
+from partnerdesk.core.insights import tally
+from partnerdesk.core.outcomes import SessionFacts
+from partnerdesk.core.session_fold import sender_sessions
 from partnerdesk.stores.event_reader import iter_senders
+from partnerdesk.stores.insights_tables import (
+    details_table,
+    metadata,
+    senders_table,
+    sessions_table,
+    state_table,
+)
 from partnerdesk.stores.tracker_db import connect, events
 
 VERSION = "4"
@@ -45,64 +53,6 @@ MARGIN_S = 300.0
 SENDER_BATCH = 500
 LOCK_WAIT_S = 60.0
 LOCK_KEY = 0x5044_494E  # "PDIN": PartnerDesk insights, the PostgreSQL advisory lock
-
-metadata = sa.MetaData()
-sessions_table = sa.Table(
-    "insights_sessions",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-    sa.Column("started_at", sa.Float, nullable=False, index=True),
-    # What the counts read (a Tally), as columns: no JSON to parse for most rows.
-    sa.Column("language", sa.String(16), nullable=False),
-    sa.Column("channel", sa.String(64), nullable=False),
-    sa.Column("escalated", sa.Boolean, nullable=False),
-    sa.Column("last_question_kind", sa.String(16)),
-    sa.Column("pending_ask_at", sa.Float),
-    sa.Column("answered", sa.Boolean, nullable=False),
-    sa.Column("handoffs", sa.Integer, nullable=False),
-    sa.Column("first_replies", sa.Text),  # JSON list, NULL without replies
-    sa.Column("faqs", sa.Text),  # JSON {faq_id: [answers, helpful, not_helpful]}, or NULL
-)
-# The texts apart, so that counting a year reads small rows only.
-details_table = sa.Table(
-    "insights_details",
-    metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
-    sa.Column("started_at", sa.Float, nullable=False, index=True),
-    sa.Column("unanswered", sa.Text),  # JSON list of masked questions, or NULL
-    sa.Column("facts", sa.Text, nullable=False),  # everything, for the export
-)
-_TALLY_COLUMNS = [
-    sessions_table.c[name]
-    for name in ("started_at", "language", "channel", "escalated", "last_question_kind",
-                 "pending_ask_at", "answered", "faqs", "handoffs", "first_replies")
-]  # fmt: skip
-# SQLite reads a long period's rows through the index on started_at one lookup at a time
-# (about 7 times slower than from an index that holds them): this one holds them. PostgreSQL
-# scans the table when the period is long, and would refuse index rows over 2.7 KB.
-sa.event.listen(
-    sessions_table,
-    "after_create",
-    sa.DDL(
-        "CREATE INDEX IF NOT EXISTS ix_insights_sessions_tally ON insights_sessions ("
-        + ", ".join(column.name for column in _TALLY_COLUMNS)
-        + ")"
-    ).execute_if(dialect="sqlite"),
-)
-senders_table = sa.Table(
-    "insights_senders",
-    metadata,
-    sa.Column("sender_id", sa.String(255), primary_key=True),
-    sa.Column("events", sa.Integer, nullable=False),
-)
-state_table = sa.Table(
-    "insights_state",
-    metadata,
-    sa.Column("name", sa.String(64), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
 
 
 class InsightsBusy(Exception):
@@ -349,78 +299,3 @@ def refresh(engine: Engine, wait_s: float = LOCK_WAIT_S) -> RefreshStats:
             )
     stats.seconds = time.time() - began
     return stats
-
-
-def _period(query: Any, since: float, until: float, table: sa.Table = sessions_table) -> Any:
-    return query.where(table.c.started_at >= since, table.c.started_at < until)
-
-
-def read_tallies(engine: Engine, since: float, until: float) -> List[Tally]:
-    """What the counts need of the conversations that started in ``[since, until)``.
-
-    Read with the driver's own cursor: a year is 100,000 rows, and SQLAlchemy's processing of
-    each value took longer than the database.
-    """
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    sql = (
-        f"SELECT {', '.join(column.name for column in _TALLY_COLUMNS)} FROM {sessions_table.name}"
-        f" WHERE started_at >= {mark} AND started_at < {mark}"
-    )
-    loads = ujson.loads
-    with engine.connect() as connection:
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(sql, (since, until))
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
-        connection.rollback()
-    return [
-        Tally(
-            started, language, channel, bool(escalated), kind, pending, bool(answered),
-            {k: tuple(v) for k, v in loads(faqs).items()} if faqs else {},
-            handoffs, tuple(loads(replies)) if replies else (),
-        )
-        for (started, language, channel, escalated, kind, pending, answered, faqs,
-             handoffs, replies) in rows
-    ]  # fmt: skip
-
-
-def read_unanswered(engine: Engine, since: float, until: float) -> List[Question]:
-    """The unanswered questions of the conversations that started in ``[since, until)``."""
-    query = _period(sa.select(details_table.c.unanswered), since, until, details_table).where(
-        details_table.c.unanswered.isnot(None)
-    )
-    with engine.connect() as connection:
-        return [Question(**q) for row in connection.execute(query) for q in ujson.loads(row[0])]
-
-
-def read_facts(engine: Engine, since: float, until: float) -> List[SessionFacts]:
-    """The kept facts of the conversations that started in ``[since, until)`` (Unix time)."""
-    query = _period(sa.select(details_table.c.facts), since, until, details_table)
-    with engine.connect() as connection:
-        return [SessionFacts.from_dict(ujson.loads(row[0])) for row in connection.execute(query)]
-
-
-def recount(engine: Engine, since: float, until: float) -> List[SessionFacts]:
-    """The same facts counted from the events alone, without the summary (for checks)."""
-    query = (
-        sa.select(events.c.sender_id)
-        .distinct()
-        .where(events.c.timestamp >= since, events.c.timestamp < until)
-    )
-    found: List[SessionFacts] = []
-    with engine.connect() as connection:
-        senders = sorted(row[0] for row in connection.execute(query))
-        for start in range(0, len(senders), SENDER_BATCH):
-            facts, _ = _facts_of(connection, senders[start : start + SENDER_BATCH])
-            found += [f for f in facts if since <= f.started_at < until]
-    return found
-
-
-def summary_state(engine: Engine) -> Optional[Dict[str, str]]:
-    """The summary's state (``version``, ``watermark``, ``covered``, ``refreshed_at``), if any."""
-    if not sa.inspect(engine).has_table(state_table.name):
-        return None
-    with engine.connect() as connection:
-        return _state(connection)

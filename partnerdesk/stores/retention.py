@@ -98,7 +98,7 @@ def conversation_tables(connection: Connection) -> List[sa.Table]:
     inspector, metadata = sa.inspect(connection), sa.MetaData()
     return [
         sa.Table(name, metadata, sa.Column(CONVERSATION_ID_COLUMN, sa.String(255)))
-        for name in CONVERSATION_TABLES
+        for name in dict.fromkeys(CONVERSATION_TABLES)
         if inspector.has_table(name)
     ]
 

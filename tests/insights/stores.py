@@ -21,7 +21,7 @@ from partnerdesk.core.insights import tally
 from partnerdesk.core.outcomes import SessionFacts
 from partnerdesk.core.paths import PROJECT_ROOT
 from partnerdesk.report.insights import insights
-from partnerdesk.stores import insights_summary
+from partnerdesk.stores import insights_reads, insights_summary
 from partnerdesk.stores.tracker_db import connect, events
 
 GENERATOR = PROJECT_ROOT / "scripts" / "benchmarks" / "generate_store.py"
@@ -57,18 +57,18 @@ def key(facts: SessionFacts) -> Tuple[str, float]:
 
 
 def kept(engine, since: float = 0.0, until: float = 2e10) -> List[SessionFacts]:
-    return sorted(insights_summary.read_facts(engine, since, until), key=key)
+    return sorted(insights_reads.read_facts(engine, since, until), key=key)
 
 
 def counted(engine, since: float = 0.0, until: float = 2e10) -> List[SessionFacts]:
-    return sorted(insights_summary.recount(engine, since, until), key=key)
+    return sorted(insights_reads.recount(engine, since, until), key=key)
 
 
 def check_tallies(engine, since: float = 0.0, until: float = 2e10) -> None:
     """The summary's columns say what the recounted facts say."""
-    kept_tallies = sorted(insights_summary.read_tallies(engine, since, until))
+    kept_tallies = sorted(insights_reads.read_tallies(engine, since, until))
     assert kept_tallies == sorted(tally(f) for f in counted(engine, since, until))
-    questions = sorted(insights_summary.read_unanswered(engine, since, until), key=repr)
+    questions = sorted(insights_reads.read_unanswered(engine, since, until), key=repr)
     assert questions == sorted(
         (q for f in counted(engine, since, until) for q in f.unanswered), key=repr
     )

@@ -13,9 +13,8 @@ from partnerdesk.core.outcomes import (
     SessionFacts,
     outcome,
     reply_kind,
-    sender_sessions,
-    split_sessions,
 )
+from partnerdesk.core.session_fold import sender_sessions, split_sessions
 from tests.insights.events import Conversation
 
 HOUR = 3600.0

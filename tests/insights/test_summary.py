@@ -9,7 +9,7 @@ import pytest
 
 from partnerdesk.core.insight_period import parse_period
 from partnerdesk.core.insights import CONVERSATION_FIELDS, conversation_row, summarise, tally
-from partnerdesk.core.outcomes import sender_sessions
+from partnerdesk.core.session_fold import sender_sessions
 from tests.insights.events import Conversation
 
 SEOUL = ZoneInfo("Asia/Seoul")

@@ -14,7 +14,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from partnerdesk.stores import insights_summary
+from partnerdesk.stores import insights_reads, insights_summary
 from partnerdesk.stores.tracker_db import connect, events
 from tests.insights import stores
 
@@ -62,7 +62,7 @@ def test_a_late_commit_below_the_watermark_is_still_counted(pg_url):
     sender = generated[0][0]
     with engine.begin() as connection:  # as if its transaction had held an early id
         low = connection.execute(sa.select(sa.func.min(events.c.id))).scalar() - 1
-        at = float(insights_summary.summary_state(engine)["refreshed_at"]) - 1
+        at = float(insights_reads.summary_state(engine)["refreshed_at"]) - 1
         data = {"event": "user", "timestamp": at, "text": "a late question", "parse_data": {}}
         connection.execute(
             events.insert().values(

@@ -85,19 +85,19 @@ def test_one_run_per_interval_however_many_replicas(store):
 
 def test_registered_conversation_tables_are_pruned_with_the_events(store, monkeypatch):
     with store.engine.begin() as connection:
-        connection.execute(sa.text("CREATE TABLE handoffs (conversation_id TEXT, note TEXT)"))
+        connection.execute(sa.text("CREATE TABLE partner_notes (conversation_id TEXT, note TEXT)"))
         for sender in ("old-one", "recent"):
             connection.execute(
-                sa.text("INSERT INTO handoffs VALUES (:sender, 'x')"), {"sender": sender}
+                sa.text("INSERT INTO partner_notes VALUES (:sender, 'x')"), {"sender": sender}
             )
     monkeypatch.setattr(
         retention,
         "CONVERSATION_TABLES",
-        (*conversation_tables.CONVERSATION_TABLES, "handoffs", "not_created_yet"),
+        (*conversation_tables.CONVERSATION_TABLES, "partner_notes", "not_created_yet"),
     )
     result = retention.prune(store.engine, time.time() - 90 * DAY)
     assert (result.conversations, result.events, result.other_rows) == (2, 4, 3)
-    assert rows(store.engine, "handoffs", "conversation_id") == ["recent"]
+    assert rows(store.engine, "partner_notes", "conversation_id") == ["recent"]
     assert rows(store.engine, "events", "sender_id") == ["recent"]
 
 

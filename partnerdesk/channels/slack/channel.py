@@ -59,6 +59,13 @@ from partnerdesk.channels.slack.agents import (
     connect_handoffs,
 )
 from partnerdesk.channels.slack.command import answer_command
+from partnerdesk.channels.slack.http_parts import (
+    Handler,
+    error_response,
+    form_fields,
+    logged,
+    media_type,
+)
 from partnerdesk.channels.slack.junk_log import JunkLog, refusal_reason
 from partnerdesk.channels.slack.output import DEFAULT_API_URL, SlackThreadOutput
 from partnerdesk.channels.slack.reminders import is_reminder_click, remind
@@ -87,39 +94,6 @@ SLACK_CHANNEL_ENV = "SLACK_CHANNEL"
 SLACK_API_URL_ENV = "SLACK_API_URL"
 OFF_MESSAGE = "Slack is off on this server: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET."
 FORM = "application/x-www-form-urlencoded"
-Handler = Callable[[UserMessage], Coroutine[Any, Any, None]]
-
-
-def _error(message: Text, status: HTTPStatus) -> HTTPResponse:
-    return response.json({"error": message}, status=status)
-
-
-def _media_type(request: Request) -> Text:
-    return (request.headers.get("content-type") or "").split(";")[0].strip().lower()
-
-
-def _form(request: Request) -> Optional[Dict[Text, Text]]:
-    """The form fields (first value of each), or None if the body is not UTF-8.
-
-    Checked first because sanic logs a traceback when it cannot decode a form.
-    """
-    try:
-        request.body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    return {key: request.form.get(key) for key in request.form}
-
-
-def _logged(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Handler:
-    """``on_new_message`` logging its failure (it runs as a background task)."""
-
-    async def handle(message: UserMessage) -> None:
-        try:
-            await on_new_message(message)
-        except Exception:
-            logger.exception("Slack: answering conversation %s failed.", message.sender_id)
-
-    return handle
 
 
 class PartnerSlackInput(AppliesPatches, InputChannel):
@@ -201,10 +175,10 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
     def _refusal(self, request: Request) -> Optional[HTTPResponse]:
         """Why the request is not processed (Slack off, or a bad signature), or None."""
         if not self.enabled or self.verifier is None:
-            return _error(OFF_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE)
+            return error_response(OFF_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE)
         if not is_signed_by_slack(self.verifier, request.body, request.headers):
             self.junk.note(refusal_reason(request.headers), request.ip)
-            return _error(
+            return error_response(
                 "The request is not signed with a valid X-Slack-Signature.",
                 HTTPStatus.UNAUTHORIZED,
             )
@@ -213,20 +187,15 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
     async def _claim(self, keys: Sequence[Text]) -> Optional[HTTPResponse]:
         """None if the delivery is new, else the answer for Slack."""
         if self.seen is None:
-            return _error(OFF_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE)
+            return error_response(OFF_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE)
         try:
             if await self.seen.first_delivery(keys):
                 return None
         except StoreUnavailable as error:
             logger.error("Slack: cannot tell whether %s was answered: %s", keys, error)
-            return _error("Try again later.", HTTPStatus.SERVICE_UNAVAILABLE)
+            return error_response("Try again later.", HTTPStatus.SERVICE_UNAVAILABLE)
         logger.info("Slack: %s was delivered before; not answering again.", keys)
         return response.text("Already answered.", headers={"X-Slack-No-Retry": "1"})
-
-    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
-        task: asyncio.Task[None] = asyncio.create_task(work)
-        self.answering.add(task)
-        task.add_done_callback(self.answering.discard)
 
     def _answer(self, request: Request, message: IncomingMessage, handle: Handler) -> HTTPResponse:
         """Answer ``message`` in a background task; Slack's 200 now."""
@@ -257,7 +226,7 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         """An Events API request: the URL check, or a message to answer."""
         body = json_object(request.body)
         if body is None:
-            return _error("The body must be a JSON object.", HTTPStatus.BAD_REQUEST)
+            return error_response("The body must be a JSON object.", HTTPStatus.BAD_REQUEST)
         if body.get("type") == "url_verification":
             return response.json({"challenge": body.get("challenge")})
         event = event_callback(body)
@@ -277,10 +246,12 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
 
     def _on_interaction(self, request: Request, handle: Handler) -> HTTPResponse:
         """A click on one of PartnerDesk's buttons: its value is the user's message."""
-        form = _form(request)
+        form = form_fields(request)
         payload = json_object(form.get("payload")) if form is not None else None
         if payload is None:
-            return _error("The form field payload must be a JSON object.", HTTPStatus.BAD_REQUEST)
+            return error_response(
+                "The form field payload must be a JSON object.", HTTPStatus.BAD_REQUEST
+            )
         if self.agents and self.agents.is_agents_channel(text_field(payload, "channel", "id")):
             self._in_background(self.agents.on_click(payload))
             return response.text("")
@@ -300,20 +271,20 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
 
     async def _on_command(self, request: Request) -> HTTPResponse:
         """The ``/faq`` slash command, answered in the response."""
-        if _media_type(request) != FORM:
-            return _error(
+        if media_type(request) != FORM:
+            return error_response(
                 "Expected a form-encoded slash command.", HTTPStatus.UNSUPPORTED_MEDIA_TYPE
             )
-        form = _form(request)
+        form = form_fields(request)
         if form is None:
-            return _error("The form body must be UTF-8.", HTTPStatus.BAD_REQUEST)
+            return error_response("The form body must be UTF-8.", HTTPStatus.BAD_REQUEST)
         answer = await answer_command(form, getattr(request.app.ctx, "agent", None))
         return response.json(answer, dumps=partial(json.dumps, ensure_ascii=False))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``/`` (health), ``/webhook`` (events, button clicks) and ``/command``, signed."""
         slack = Blueprint("slack_webhook", __name__)
-        handle = _logged(handoff_turns(on_new_message))
+        handle = logged(handoff_turns(on_new_message))
         if self.enabled:
             self.agents = connect_handoffs(self, self.agent_channel)
 
@@ -326,12 +297,12 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
             refusal = self._refusal(request)
             if refusal:
                 return refusal
-            media_type = _media_type(request)
-            if media_type == "application/json":
+            kind = media_type(request)
+            if kind == "application/json":
                 return await self._on_event(request, handle)
-            if media_type == FORM:
+            if kind == FORM:
                 return self._on_interaction(request, handle)
-            return _error(
+            return error_response(
                 "Expected a JSON event or a form-encoded interaction.",
                 HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             )
