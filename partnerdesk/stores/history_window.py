@@ -87,6 +87,9 @@ def snapshot_events(tracker: DialogueStateTracker, timestamp: float) -> List[Eve
     if tracker.is_paused():
         made.append(ConversationPaused(timestamp=timestamp, metadata=dict(mark)))
     latest = tracker.latest_action or {}
+    before = _action_before_listen(tracker)
+    if before is not None:  # a UserUtteranceReverted rewinds to it (past the action_listen)
+        made.append(ActionExecuted(before, timestamp=timestamp, metadata=dict(mark)))
     if latest.get("action_name") or latest.get("action_text"):
         made.append(
             ActionExecuted(
@@ -99,6 +102,18 @@ def snapshot_events(tracker: DialogueStateTracker, timestamp: float) -> List[Eve
     if tracker.followup_action:
         made.append(FollowupAction(tracker.followup_action, timestamp=timestamp, metadata=mark))
     return made
+
+
+def _action_before_listen(tracker: DialogueStateTracker) -> Optional[str]:
+    """The action before the last ``action_listen``, when that is the latest action.
+
+    Rasa's ``UserUtteranceReverted`` removes the user message and then the action before
+    it, so a snapshot that ends in ``action_listen`` needs the action before it too.
+    """
+    actions = [e for e in tracker.applied_events() if isinstance(e, ActionExecuted)]
+    if len(actions) < 2 or actions[-1].action_name != "action_listen":
+        return None
+    return actions[-2].action_name
 
 
 def turn_starts(events: Sequence[Event], start: int = 0) -> List[int]:
