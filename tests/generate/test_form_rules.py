@@ -14,10 +14,10 @@ def test_every_route_has_its_intent_form_slot_and_action_in_the_domain(domain_di
 
 def test_each_form_gets_its_start_answer_faq_stop_and_feedback_rules():
     rules = form_rules_data()["rules"]
-    assert len(rules) == 8 * len(ROUTES)
+    assert len(rules) == 9 * len(ROUTES)
     for route in ROUTES:
         own = [rule for rule in rules if route.form in rule["rule"]]
-        assert len(own) == 8
+        assert len(own) == 9
         assert own[0]["steps"][0] == {"intent": route.intent}
         assert own[1]["steps"][-1] == {"action": route.answer_action}
         assert {rule["steps"][0].get("intent") for rule in own[2:]} == {
@@ -26,6 +26,7 @@ def test_each_form_gets_its_start_answer_faq_stop_and_feedback_rules():
             "stop",
             "feedback",
             "not_helpful",
+            "human_handoff",
         }
         # A 👎 or a typed complaint gets the recovery, a 👍 thanks; the form goes on.
         replies = {
