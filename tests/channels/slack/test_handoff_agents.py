@@ -125,7 +125,7 @@ def test_a_slack_partner_and_an_agent_talk_through_their_threads(desk):
     desk.slack.event(envelope(question))
     [started] = desk.thread(dm, question["ts"], 1)
     assert "상담원" in started.text
-    conversation = f"{PARTNER}_{dm}_{question['ts']}"
+    conversation = f"{PARTNER}_{dm}"  # a DM is one conversation (issue 15)
     post = desk.agents_post("담당자분과 직접 통화하고 싶어요")
     assert "Korean partner on Slack" in post.text
 
