@@ -48,6 +48,9 @@ def insights_stack(model_path, action_server_url, web_bundle, tmp_path_factory) 
         "PARTNERDESK_TODAY": TEST_TODAY,
         "PARTNERDESK_ASSIST_TOKEN": TOKEN,
         "PARTNERDESK_DEV": "",
+        # The playbook moves stored events back in time behind the server's back (Rasa's
+        # session expiry); a cached tracker would not see that.
+        "PARTNERDESK_TRACKER_CACHE": "0",
     }
     endpoints = servers.write_endpoints(workdir / "endpoints.yml", action_server_url, database)
     rasa = servers.rasa_server(model_path, endpoints, workdir, extra_env=env)

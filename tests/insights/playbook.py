@@ -71,6 +71,14 @@ def append_events(base: str, sender: str, events: List[dict]) -> None:
     assert reply.status_code == 200, reply.text
 
 
+def last_pause_at(base: str, sender: str) -> float:
+    """When the conversation was last paused (its handoff started), from Rasa's HTTP API."""
+    reply = requests.get(f"{base}/conversations/{sender}/tracker", timeout=30)
+    pauses = [e["timestamp"] for e in reply.json()["events"] if e["event"] == "pause"]
+    assert pauses, f"{sender} was not handed off"
+    return float(pauses[-1])
+
+
 def shift(database: Path, sender: str, seconds: float) -> None:
     """Move a conversation's stored events ``seconds`` into the past (column and JSON)."""
     with sqlite3.connect(database) as connection:
@@ -121,19 +129,15 @@ def play(base: str, database: Path, insights) -> Played:
     choice = say(base, new["did_you_mean_ko"], "토큰")
     assert "다음 중 어떤 질문인가요" in choice[0]["text"] and choice[0]["buttons"]
 
+    # Both requests start a real handoff (action_handoff: the reason slot, then the pause).
     say(base, new["handoff_en"], "talk to a person")
-    paused_at = time.time()
+    paused_at = last_pause_at(base, new["handoff_en"])
     append_events(base, new["handoff_en"], [
-        {"event": "slot", "name": "handoff_reason", "value": "asked", "timestamp": paused_at},
-        {"event": "pause", "timestamp": paused_at + 0.001},
         {"event": "bot", "text": "Hi, Mina here.", "metadata": {"agent": "Mina"},
-         "timestamp": paused_at + 0.001 + FIRST_REPLY_S},
+         "timestamp": paused_at + FIRST_REPLY_S},
     ])  # fmt: skip
     say(base, new["handoff_ko"], "상담원 연결해 주세요")
-    append_events(base, new["handoff_ko"], [
-        {"event": "slot", "name": "handoff_reason", "value": "thumbs_down"},
-        {"event": "pause"},
-    ])  # fmt: skip
+    assert last_pause_at(base, new["handoff_ko"]) > 0
 
     # The idle edge: the English form question 30 min 5 s ago, the Korean choice 29 min ago.
     shift(
