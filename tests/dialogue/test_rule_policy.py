@@ -75,7 +75,10 @@ def test_the_same_prediction_at_every_step(both_policies, long_conversation):
             theirs.is_no_user_prediction,
         )
         compared += 1
-    assert compared >= len(story_texts()) and len(forms_seen) >= 3, (compared, forms_seen)
+    assert compared >= len(story_texts()) and len(forms_seen) >= 2, (
+        compared,
+        forms_seen,
+    )  # forms ask less now
 
 
 def test_a_long_history_costs_no_more_states(both_policies, long_conversation):
