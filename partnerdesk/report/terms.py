@@ -69,13 +69,13 @@ GLOSSARY = {**NAMES, **SYNONYMS}
 # Korean verb stems of the same meaning (on whole morphemes, not inside words); tuning half.
 STEMS = {"옮기": "transfer", "올리": "publish", "사": "buy", "싸": "discount"}
 # Terms found in the training questions of at least a third of the intents in data/nlu
-# (13 of 37; ``tests/report/test_terms.py`` counts them again): what every partner question is
+# (12 of 36; ``tests/report/test_terms.py`` counts them again): what every partner question is
 # about ("actionpack", "역량") and how questions are asked. They tell no question from
 # another, so they are left out like :data:`STOP_TERMS`.
 COMMON_TERMS = frozenset(
     """
     actionpack competency 역량 company one 쓰 궁금하 if now window license 라이선스 licence
-    right was 없 여부 about product
+    right was 없 여부 about by competancy iur only product re renewal thi want work 사용 제품
     """.split()
 )
 # Words that carry no question's meaning: function words and question frames.
