@@ -125,12 +125,34 @@ class ActionRestart(Action):
         Paused, the ``/restart`` is taken back (``UserUtteranceReverted``): Rasa handles a
         restart even in a paused conversation, and with nothing returned it would go on
         predicting (and answer with its fallback) while the person has the conversation.
+        The slots are then set again as they were before the ``/restart``: Rasa's replay of
+        a ``UserUtteranceReverted`` rewinds to the action before the message, and while
+        paused there is none between the partner's messages, so it would also drop what
+        those messages set (``answer_context``, the language).
         """
         if tracker.is_paused():
-            return [UserUtteranceReverted()]
+            return [UserUtteranceReverted(), *slots_as_before_latest_message(tracker, domain)]
         if _has_response(domain, "utter_restart"):  # as Rasa's own: only if there is one
             dispatcher.utter_message(response="utter_restart")
         return [Restarted()]
+
+
+def slots_as_before_latest_message(tracker: Tracker, domain: Dict[Text, Any]) -> List[EventType]:
+    """A ``SlotSet`` for every slot, with the value it had before the latest user message."""
+    events = tracker.events
+    users = [i for i, event in enumerate(events) if event.get("event") == "user"]
+    latest = users[-1] if users else len(events)
+    changed_since = {e.get("name") for e in events[latest:] if e.get("event") == "slot"}
+    values = dict(tracker.slots)
+    for name in changed_since:
+        values[name] = (domain.get("slots", {}).get(name) or {}).get("initial_value")
+        for event in reversed(events[:latest]):
+            if event.get("event") in ("restart", "session_started"):
+                break
+            if event.get("event") == "slot" and event.get("name") == name:
+                values[name] = event.get("value")
+                break
+    return [SlotSet(name, value) for name, value in values.items()]
 
 
 class ActionOutOfScope(Action):

@@ -107,9 +107,35 @@ async def test_a_new_session_otherwise_carries_the_slots_over_as_rasa_does():
 async def test_restart_is_ignored_while_a_person_has_the_conversation():
     dispatcher = CollectingDispatcher()
     paused = await ActionRestart().run(dispatcher, tracker(paused=True), DOMAIN)
-    assert paused == [UserUtteranceReverted()]
+    assert paused == [UserUtteranceReverted(), SlotSet("language", "en")]
     assert dispatcher.messages == []
     assert await ActionRestart().run(dispatcher, tracker(), DOMAIN) == [Restarted()]
+
+
+async def test_a_restart_taken_back_keeps_what_the_paused_messages_set():
+    """Rasa's replay of the revert rewinds past the paused messages: the slots are set again
+    as they were before the /restart (what the /restart message itself set is not kept)."""
+    events = [
+        {"event": "action", "name": "action_handoff"},
+        {"event": "pause"},
+        user("can one token be split?"),
+        {"event": "slot", "name": "answer_context", "value": {"faq": "token_split"}},
+        user("/restart"),
+        {"event": "slot", "name": "language", "value": "ko"},
+        {"event": "slot", "name": "topic", "value": "renewal"},
+    ]
+    slots = {"language": "ko", "topic": "renewal", "answer_context": {"faq": "token_split"}}
+    domain = {"slots": {"language": {"initial_value": None}, "topic": {}}}
+    reverted = await ActionRestart().run(
+        CollectingDispatcher(), tracker(events, slots, paused=True), domain
+    )
+    assert reverted[0] == UserUtteranceReverted()
+    for expected in (
+        SlotSet("answer_context", {"faq": "token_split"}),
+        SlotSet("language", None),
+        SlotSet("topic", None),
+    ):
+        assert expected in reverted[1:]
 
 
 def test_previous_reply_fell_back_reads_only_the_previous_turn():

@@ -139,12 +139,6 @@ def test_a_tracker_from_elsewhere_is_saved_without_duplicates(tmp_path, domain):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="known divergence since the handoff merge: a /restart taken back while a handoff "
-    "is paused (UserUtteranceReverted) rewinds slot values past the window's snapshot "
-    "(answer_context differs at that turn); the latest action already matches",
-)
 def test_every_test_story_in_one_conversation_goes_as_with_the_whole_history(
     tmp_path, model_path, action_server_url
 ):
