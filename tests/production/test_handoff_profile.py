@@ -15,8 +15,9 @@ from typing import Iterator
 import pytest
 import requests
 
+from partnerdesk.handoff.presence import KEY_PREFIX
 from tests.conftest import TEST_TODAY
-from tests.handoff.conftest import WebChatPartner
+from tests.handoff.conftest import WebChatPartner, wait_for
 from tests.production.profile import Profile, user_texts
 
 pytestmark = pytest.mark.slow
@@ -89,9 +90,26 @@ async def _agent_replies_reach_a_partner_held_by_the_other_replica(profile: Prof
         await partner.close()
 
 
+def wait_until_the_page_is_gone(profile: Profile, conversation_id: str) -> None:
+    """The server hears of the closed page a moment after the client closes it; a crash
+    before that leaves the session present until it expires (presence.py), so wait."""
+    import redis
+
+    client = redis.Redis(
+        host="127.0.0.1",
+        port=int(profile.env["PARTNERDESK_REDIS_PORT"]),
+        password=profile.secrets()["PARTNERDESK_REDIS_PASSWORD"],
+    )
+    try:
+        assert wait_for(lambda: not client.hlen(f"{KEY_PREFIX}{conversation_id}"), 10)
+    finally:
+        client.close()
+
+
 async def _after_the_crash(profile: Profile, session: str, record: dict, database):
     # The partner's page is gone and a replica crashed: the queue and the conversation
     # are still there, through the surviving replica.
+    wait_until_the_page_is_gone(profile, session)
     profile.kill_replica("rasa-1")
     found = handoff_of(profile, profile.balancer, session)
     assert found["id"] == record["id"] and found["status"] == "active"
