@@ -7,6 +7,7 @@ Routes:
   ``/agent/<file>``;
 - ``/agent/insights``: the Insights page for support leads (``web/insights/``), its
   assets under ``/insights/<file>``, Chart.js as ``/vendor/chart.umd.min.js``;
+- ``/shared/<file>``: what the agent pages share (``web/shared/storage.js``);
 - ``/vendor/rasa-webchat.js``: the widget bundle written by ``scripts/setup-web``;
 - ``/config.js``: ``window.PARTNERDESK = {socketUrl, assistUrl}`` from the environment;
 - ``/calendar/<rule>.ics?…``: a rule answer's "Add to calendar" file
@@ -46,6 +47,7 @@ ASSET_DIRS: Dict[str, Path] = {
     "/support/": WEB_DIR / "support",
     "/agent/": WEB_DIR / "agent",
     "/insights/": WEB_DIR / "insights",
+    "/shared/": WEB_DIR / "shared",
     "/vendor/": WEB_DIR / "build",
 }
 HOST = "127.0.0.1"

@@ -5,7 +5,7 @@
   "use strict";
   var settings = window.PARTNERDESK || {};
   var assistUrl = (settings.assistUrl || window.location.origin) + "/webhooks/assist/suggest";
-  var TOKEN_KEY = "partnerdesk.assistToken"; // sessionStorage only: gone with the tab
+  var kept = window.PartnerDeskStorage; // web/shared/storage.js: the token of this tab
   var TIMEOUT_MS = 20000;
   var DRAFTS = 3;
   var LANGUAGE_NAMES = { en: "English", ko: "Korean" };
@@ -29,25 +29,8 @@
     element.hidden = !text;
   }
 
-  function readToken() {
-    try {
-      return window.sessionStorage.getItem(TOKEN_KEY) || "";
-    } catch (error) {
-      return "";
-    }
-  }
-
   function saveToken() {
-    try {
-      var token = tokenField.value.trim();
-      if (token) {
-        window.sessionStorage.setItem(TOKEN_KEY, token);
-      } else {
-        window.sessionStorage.removeItem(TOKEN_KEY);
-      }
-    } catch (error) {
-      // Storage can be off (private mode): the field still works for this page.
-    }
+    kept.saveToken(tokenField.value);
   }
 
   function requestBody() {
@@ -279,7 +262,7 @@
     }, 2000);
   }
 
-  tokenField.value = readToken();
+  tokenField.value = kept.readToken();
   tokenField.addEventListener("change", saveToken);
   form.addEventListener("submit", ask);
   form.addEventListener("keydown", function (event) {

@@ -7,7 +7,7 @@
   "use strict";
   var settings = window.PARTNERDESK || {};
   var api = (settings.assistUrl || window.location.origin) + "/webhooks/agent/handoffs";
-  var TOKEN_KEY = "partnerdesk.assistToken"; // the reply assistant's: one token for both
+  var kept = window.PartnerDeskStorage; // web/shared/storage.js: token and name
   var NAME_KEY = "partnerdesk.agentName";
   var REFRESH_MS = 4000;
   var TIMEOUT_MS = 20000;
@@ -35,22 +35,6 @@
     var element = byId(id);
     element.textContent = text;
     element.hidden = !text;
-  }
-
-  function stored(storage, key) {
-    try {
-      return window[storage].getItem(key) || "";
-    } catch (error) {
-      return "";
-    }
-  }
-
-  function store(storage, key, value) {
-    try {
-      window[storage].setItem(key, value);
-    } catch (error) {
-      // Storage can be off (private mode): the fields still work on this page.
-    }
   }
 
   function explain(status, detail) {
@@ -322,7 +306,7 @@
       nameField.focus();
       return;
     }
-    store("localStorage", NAME_KEY, agent);
+    kept.write("localStorage", NAME_KEY, agent);
     act("/reply", { text: replyText.value, agent: agent }, function (answer) {
       replyText.value = "";
       setText("reply-status", answer.delivered ? "Sent: the partner has it."
@@ -338,12 +322,12 @@
   }
 
   function start() {
-    store("sessionStorage", TOKEN_KEY, tokenField.value.trim());
+    kept.saveToken(tokenField.value);
     setText("inbox-status", "Loading the Inbox…");
     refresh();
   }
 
-  nameField.value = stored("localStorage", NAME_KEY);
+  nameField.value = kept.read("localStorage", NAME_KEY);
   byId("reply-form").addEventListener("submit", send);
   resolveButton.addEventListener("click", resolve);
   replyText.addEventListener("keydown", function (event) {
@@ -361,8 +345,8 @@
       start();
     }
   });
-  if (stored("sessionStorage", TOKEN_KEY)) {
-    tokenField.value = stored("sessionStorage", TOKEN_KEY);
+  if (kept.readToken()) {
+    tokenField.value = kept.readToken();
     start();
   } else {
     setText("inbox-status", "Enter the access token to open the Inbox (Enter in the empty " +

@@ -5,7 +5,7 @@
   "use strict";
   var settings = window.PARTNERDESK || {};
   var base = (settings.assistUrl || window.location.origin) + "/webhooks/agent/insights";
-  var TOKEN_KEY = "partnerdesk.assistToken"; // the agent page's key: one token per tab
+  var kept = window.PartnerDeskStorage; // web/shared/storage.js: the token of this tab
   var TIMEOUT_MS = 60000;
   var OUTCOMES = ["resolved", "unanswered", "abandoned", "escalated", "chit_chat"];
   var RATED = ["resolved", "unanswered", "abandoned", "escalated"];
@@ -38,25 +38,8 @@
     byId(id).textContent = text;
   }
 
-  function readToken() {
-    try {
-      return window.sessionStorage.getItem(TOKEN_KEY) || "";
-    } catch (error) {
-      return "";
-    }
-  }
-
   function saveToken() {
-    try {
-      var token = tokenField.value.trim();
-      if (token) {
-        window.sessionStorage.setItem(TOKEN_KEY, token);
-      } else {
-        window.sessionStorage.removeItem(TOKEN_KEY);
-      }
-    } catch (error) {
-      // Storage can be off (private mode): the field still works for this page.
-    }
+    kept.saveToken(tokenField.value);
   }
 
   function headers() {
@@ -434,7 +417,7 @@
     load();
   }
 
-  tokenField.value = readToken();
+  tokenField.value = kept.readToken();
   tokenField.addEventListener("change", saveToken);
   form.addEventListener("submit", function (event) {
     form.dataset.asked = "1";
