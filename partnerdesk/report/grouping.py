@@ -4,7 +4,9 @@ Each question becomes its **terms** (:mod:`partnerdesk.report.terms`): English w
 the morphemes of Korean (nouns, verb and adjective stems, from the Kiwi analyser), with the
 programme's names and synonyms mapped to one term in both languages ("액션팩", "MAP" and
 "Action Pack" are ``actionpack``; "가격", "비용" and "price" are ``price``), and without
-the words every partner question shares ("역량", "actionpack", "how", "알려주세요").
+the words every partner question shares ("역량", "actionpack", "how", "알려주세요"). English
+loanwords in Hangul take the English spelling found among the questions ("크레딧" credit,
+:mod:`partnerdesk.report.loanwords`).
 Two questions are alike by the cosine of their terms' TF-IDF vectors (weight
 :data:`TERM_WEIGHT`) and of character n-grams of those terms (the rest: typos, partial
 words).
@@ -38,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Sequence
 
 from partnerdesk.report.gaps import GapMessage
+from partnerdesk.report.loanwords import merge_loanwords
 from partnerdesk.report.terms import terms
 
 SIMILARITY = 0.125
@@ -98,7 +101,7 @@ def similarities(texts: Sequence[str]) -> Any:
     """The texts' pairwise similarity (see the module) as a square numpy array."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    found = terms(texts)
+    found = merge_loanwords(terms(texts))
     by_term = TfidfVectorizer(analyzer=lambda words: words, sublinear_tf=True)
     by_chars = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAM_RANGE, sublinear_tf=True)
     term_vectors = by_term.fit_transform(found)

@@ -10,7 +10,8 @@ within Korean, across the two languages, and on all pairs.
 The set is split in two halves by group (every other group, sorted by name): the grouping's
 synonyms and settings were chosen on the **tuning** half (:data:`TUNING`); the
 **held-out** half measures it, and the figures that count are the held-out half's. The
-whole set is measured too (the tuning half flatters it).
+whole set is measured too (the tuning half flatters it), and the held-out half together
+with a second set written later (``unanswered_groups_extra.yml``, tuned on by nothing).
 
 Print the figures: ``.venv/bin/pytest -q -s tests/report/test_grouping_quality.py``.
 """
@@ -31,19 +32,38 @@ from partnerdesk.report.gaps import GapMessage, gap_messages, user_turns
 from partnerdesk.report.grouping import group_near_duplicates
 
 LABELLED = Path(__file__).with_name("unanswered_groups.yml")
+# A second held-out set, written after the grouping was chosen: measured with the held-out
+# half ("held-out+extra", the groups of both together), never tuned on.
+EXTRA = Path(__file__).with_name("unanswered_groups_extra.yml")
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "ko")
 BLOCKS = ("en", "ko", "cross", "all")
 # (precision, recall) at least, a little below what was measured when this was written
 # (the grouping reads the text only, so a retrained model changes these only through the
-# lines it lets through). Held-out half: en 1.00 0.77, ko 1.00 0.59, cross 1.00 0.43,
-# all 1.00 0.54 (the character n-gram grouping before: en 0.99 0.74, ko 1.00 0.23, cross
-# 1.00 0.08). Whole set: en 0.98 0.84, ko 1.00 0.81, cross 1.00 0.71, all 1.00 0.76
-# (before: en 0.97 0.71, ko 0.88 0.26, cross 1.00 0.08, all 0.95 0.26).
+# lines it lets through). Measured with the loanwords (issue 13), before them in brackets.
+# Held-out half: en 1.00 0.82 (1.00 0.77), ko 1.00 0.74 (1.00 0.59), cross 1.00 0.65 (1.00
+# 0.43), all 1.00 0.71 (1.00 0.54). Whole set: en 1.00 0.92 (0.98 0.84), ko 1.00 0.88
+# (1.00 0.81), cross 1.00 0.83 (1.00 0.71), all 1.00 0.86 (1.00 0.76). Held-out half with
+# the second set: en 0.88 0.64 (0.88 0.65), ko 0.86 0.57 (0.85 0.48), cross 0.88 0.41
+# (0.83 0.26), all 0.87 0.50 (0.86 0.40). The character n-gram grouping before Kiwi, whole
+# set: en 0.97 0.71, ko 0.88 0.26, cross 1.00 0.08, all 0.95 0.26.
 MINIMUM = {
-    "held-out": {"en": (0.95, 0.70), "ko": (0.95, 0.55), "cross": (0.95, 0.38), "all": (0.95, 0.5)},
-    "all": {"en": (0.93, 0.78), "ko": (0.90, 0.75), "cross": (0.93, 0.65), "all": (0.93, 0.70)},
+    "held-out": {
+        "en": (0.95, 0.75),
+        "ko": (0.95, 0.68),
+        "cross": (0.95, 0.58),
+        "all": (0.95, 0.65),
+    },
+    "all": {"en": (0.95, 0.85), "ko": (0.95, 0.82), "cross": (0.95, 0.76), "all": (0.95, 0.80)},
+    "held-out+extra": {
+        "en": (0.83, 0.58),
+        "ko": (0.80, 0.50),
+        "cross": (0.80, 0.35),
+        "all": (0.82, 0.44),
+    },
 }
+# Korean's recall on the held-out half at most this far below English's (measured: 0.08).
+KOREAN_RECALL_GAP = 0.1
 
 
 @dataclass(frozen=True)
@@ -55,15 +75,22 @@ class Question:
     group: str
 
 
-def labelled() -> Dict[str, Dict[str, List[str]]]:
+def labelled(path: Path = LABELLED) -> Dict[str, Dict[str, List[str]]]:
     """The set as written: group id -> language -> lines."""
-    return yaml.safe_load(LABELLED.read_text(encoding="utf-8"))["groups"]
+    groups: Dict[str, Dict[str, List[str]]] = yaml.safe_load(path.read_text("utf-8"))["groups"]
+    return groups
 
 
 def halves() -> Dict[str, List[str]]:
     """The groups of the tuning half and of the held-out half (every other group by name)."""
     names = sorted(labelled())
-    return {"tuning": names[0::2], "held-out": names[1::2], "all": names}
+    extra = sorted(labelled(EXTRA))
+    return {
+        "tuning": names[0::2],
+        "held-out": names[1::2],
+        "all": names,
+        "held-out+extra": names[1::2] + extra,
+    }
 
 
 TUNING = (
@@ -78,10 +105,12 @@ TUNING = (
 
 
 def questions(seed: int = 0, groups: Sequence[str] = ()) -> List[Question]:
-    """Every line (of ``groups``, if given), shuffled with ``seed``: they arrive interleaved."""
+    """Every line of both sets (of ``groups``, if given), shuffled with ``seed``: they arrive
+    interleaved."""
     lines = [
         Question(text, language, group)
-        for group, by_language in labelled().items()
+        for path in (LABELLED, EXTRA)
+        for group, by_language in labelled(path).items()
         if not groups or group in groups
         for language in LANGUAGES
         for text in by_language[language]
@@ -174,8 +203,9 @@ def _known_lines() -> set:
 
 def test_the_set_mixes_both_languages_in_every_group():
     groups = labelled()
-    assert 12 <= len(groups) <= 15
-    for group, by_language in groups.items():
+    assert 12 <= len(groups) <= 15 and len(labelled(EXTRA)) >= 4
+    assert not set(groups) & set(labelled(EXTRA))
+    for group, by_language in {**groups, **labelled(EXTRA)}.items():
         for language in LANGUAGES:
             assert 4 <= len(by_language[language]) <= 8, (group, language)
     texts = [q.text for q in questions()]
@@ -207,7 +237,7 @@ def test_the_halves_are_as_tuned():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("half", ["held-out", "all"])
+@pytest.mark.parametrize("half", ["held-out", "all", "held-out+extra"])
 def test_grouping_quality_per_language(parse, half):
     lines = questions(groups=halves()[half])
     gaps, real_gaps = as_gaps(lines, parse)
@@ -225,5 +255,5 @@ def test_grouping_quality_per_language(parse, half):
     for block, (precision, recall) in MINIMUM[half].items():
         assert scores[block][0] >= precision, (block, scores[block])
         assert scores[block][1] >= recall, (block, scores[block])
-    if half == "held-out":  # Korean at the level English had before (0.97 / 0.71)
-        assert scores["ko"][0] >= 0.95 and scores["ko"][1] >= scores["en"][1] - 0.2
+    if half == "held-out":  # Korean near English (the issue asks for the same level: not yet)
+        assert scores["ko"][0] >= 0.95 and scores["ko"][1] >= scores["en"][1] - KOREAN_RECALL_GAP
