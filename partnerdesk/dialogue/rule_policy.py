@@ -29,9 +29,10 @@ from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
+
+from partnerdesk.dialogue.state_replay import StateReplays
 
 Condition = Tuple[Text, Optional[Text]]  # the action a rule's last state follows, its intent
 
@@ -88,6 +89,7 @@ class LeanRulePolicy(RulePolicy):
         self._reversed_rules: Dict[Text, List[State]] = {}
         self._indexes: Dict[int, _RuleIndex] = {}
         self._reach_states: Optional[int] = None
+        self._replays: Optional[StateReplays] = None
 
     def predict_action_probabilities(
         self,
@@ -136,24 +138,12 @@ class LeanRulePolicy(RulePolicy):
     def _last_states(self, tracker: DialogueStateTracker, domain: Domain) -> List[State]:
         """The last states of ``tracker.past_states(domain)``, as many as a rule can reach.
 
-        The tracker is replayed as ``generate_all_prior_trackers`` replays it; only the
-        states before its last actions are built (``Domain.states_for_tracker_history``
-        with RulePolicy's settings builds each one the same way).
+        Replayed as ``generate_all_prior_trackers`` replays the tracker, from where this
+        conversation's previous prediction stopped (:mod:`partnerdesk.dialogue.state_replay`).
         """
-        applied = tracker.applied_events()
-        total = 1 + sum(isinstance(event, ActionExecuted) for event in applied)
-        first = total - self._reach()
-        replay = tracker.init_copy()
-        states: List[State] = []
-        position = 0
-        for event in applied:
-            if isinstance(event, ActionExecuted):
-                if position >= first:
-                    states.append(domain._clean_state(domain.get_active_state(replay)))
-                position += 1
-            replay.update(event)
-        states.append(domain._clean_state(domain.get_active_state(replay)))
-        return states
+        if self._replays is None:
+            self._replays = StateReplays(keep=self._reach() - 1)
+        return self._replays.last_states(tracker, domain)
 
     def _reversed_rule(self, rule_key: Text) -> List[State]:
         if rule_key not in self._reversed_rules:
