@@ -223,6 +223,7 @@ PRIVATE_API: Tuple[Tuple[str, str], ...] = (
     ("rasa.core.channels.rest.RestInput", "_extract_sender"),
     ("rasa.core.channels.rest.RestInput", "_extract_message"),
     ("rasa.core.tracker_store.SQLTrackerStore", "_retrieve"),
+    ("rasa.core.actions.action.RemoteAction", "_validate_action_result"),
     # partnerdesk.dialogue.rule_policy.LeanRulePolicy (overrides, then reads)
     ("rasa.core.policies.policy.Policy", "_prediction_states"),
     ("rasa.core.policies.rule_policy.RulePolicy", "_get_possible_keys"),
