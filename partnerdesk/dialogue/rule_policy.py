@@ -9,8 +9,9 @@ Profiled (``scripts/benchmarks/profile_turn.py``), RulePolicy was a fifth of a F
   conversation, back to its start, although no rule is longer than three states, and
   re-reverses each rule's states for every test.
 
-``LeanRulePolicy`` computes the tracker's states once per prediction, and only the last
-ones a rule can reach (one more than the longest rule: a longer history cannot change
+``LeanRulePolicy`` computes the tracker's states once per prediction (replaying only the
+events new since the conversation's previous prediction, :mod:`.state_replay`), and only
+the last ones a rule can reach (one more than the longest rule: a longer history cannot change
 which rules match), and gives each of the two lookups its own copy to trim. It tests only
 the rules whose last state can follow the conversation's latest action and intent (rules
 indexed by them once), and stops once no rule is left or every remaining rule is shorter
