@@ -7,10 +7,9 @@ it replaces and the version it was written for; the private methods of Rasa's cl
 subclasses override or read are in :data:`PRIVATE_API`. ``tests/test_rasa_patches.py``
 fails when a version differs from :data:`WRITTEN_FOR` or such an attribute is gone.
 
-Open-source Rasa loads no plugins, so nothing here happens on import: the Rasa server's
-channels call :func:`apply` with :data:`RASA_SERVER` from ``from_credentials``, and the
-action server's package (``actions/__init__.py``) calls it with :data:`ACTION_SERVER`.
-Both calls are idempotent. A version mismatch at start is logged as a WARNING.
+Nothing happens on import (Rasa loads no plugins): the Rasa server's channels call
+:func:`apply` (:data:`RASA_SERVER`) from ``from_credentials``, the action server's package
+with :data:`ACTION_SERVER`; both idempotent, a version mismatch logged as a WARNING.
 """
 
 from __future__ import annotations
@@ -219,6 +218,7 @@ PRIVATE_API: Tuple[Tuple[str, str], ...] = (
     # partnerdesk.dialogue.rule_policy.LeanRulePolicy (overrides, then reads)
     ("rasa.core.policies.policy.Policy", "_prediction_states"),
     ("rasa.core.policies.rule_policy.RulePolicy", "_get_possible_keys"),
+    ("rasa.core.policies.rule_policy.RulePolicy", "_find_action_from_rules"),
     ("rasa.core.policies.rule_policy.RulePolicy", "_does_rule_match_state"),
     ("rasa.core.policies.rule_policy.RulePolicy", "_rule_key_to_state"),
     ("rasa.core.featurizers.tracker_featurizers.TrackerFeaturizer", "_choose_last_user_input"),

@@ -75,6 +75,8 @@ def test_the_same_prediction_at_every_step(both_policies, long_conversation):
             theirs.is_no_user_prediction,
         )
         compared += 1
+    # the rule lookups were remembered (each prediction looks up once or twice)
+    assert 0 < len(lean._found) < compared, (len(lean._found), compared)
     assert compared >= len(story_texts()) and len(forms_seen) >= 2, (
         compared,
         forms_seen,
