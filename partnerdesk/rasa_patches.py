@@ -1,17 +1,15 @@
 """Every change PartnerDesk makes to Rasa and its libraries, in one place.
 
 A *patch* is any assignment onto an object or class that PartnerDesk does not define.
-Where Rasa has an extension point (custom channels, tracker and lock stores, graph
-components, policies) we use that instead; what is left is listed in :data:`PATCHES`,
-each with the behaviour it replaces and the library version it was written against.
-The private methods of Rasa's classes that our subclasses override or read are listed in
-:data:`PRIVATE_API`. ``tests/test_rasa_patches.py`` fails when an installed version
-differs from :data:`WRITTEN_FOR` or when a patched or overridden attribute is gone.
+Where Rasa has an extension point (channels, tracker and lock stores, graph components,
+policies) we use that instead; what is left is in :data:`PATCHES`, each with the behaviour
+it replaces and the version it was written for; the private methods of Rasa's classes our
+subclasses override or read are in :data:`PRIVATE_API`. ``tests/test_rasa_patches.py``
+fails when a version differs from :data:`WRITTEN_FOR` or such an attribute is gone.
 
-Open-source Rasa loads no plugins, so nothing here happens on import: the Rasa server's
-channels call :func:`apply` with :data:`RASA_SERVER` from ``from_credentials``, and the
-action server's package (``actions/__init__.py``) calls it with :data:`ACTION_SERVER`.
-Both calls are idempotent. A version mismatch at start is logged as a WARNING.
+Nothing happens on import (Rasa loads no plugins): the Rasa server's channels call
+:func:`apply` (:data:`RASA_SERVER`) from ``from_credentials``, the action server's package
+with :data:`ACTION_SERVER`; both idempotent, a version mismatch logged as a WARNING.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from partnerdesk.core.privacy import MaskingFilter
+from partnerdesk.stores.failsafe_logging import FailSafeErrorToDebug
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +104,7 @@ def _install_event_lookup() -> None:
     Event.resolve_by_type = staticmethod(resolve_by_type)
 
 
-# --- the prediction graph, run in order without dask ---------------------------------
+# --- a turn's graph runs without dask; the parse's domain check without a new Domain --
 
 
 def _install_graph_runner() -> None:
@@ -116,6 +115,14 @@ def _install_graph_runner() -> None:
     rasa_processor.DaskGraphRunner = SequentialGraphRunner
 
 
+def _install_domain_is_empty() -> None:
+    from rasa.shared.core.domain import Domain
+
+    from partnerdesk.dialogue.domain_check import domain_is_empty
+
+    Domain.is_empty = domain_is_empty
+
+
 # --- logging: masking, and one ERROR per database outage ------------------------------
 
 _MASKING = MaskingFilter("partnerdesk.privacy")
@@ -124,9 +131,8 @@ _MASKING = MaskingFilter("partnerdesk.privacy")
 def _install_masking() -> None:
     """Mask every log record of the process (e-mail addresses, keys, tokens).
 
-    In the record factory rather than on some loggers or handlers: a logger's filter
-    misses its children's records, and handlers that Rasa, Sanic or structlog add later
-    would miss a filter put on today's handlers.
+    In the record factory, not on loggers or handlers: a logger's filter misses its
+    children's records, and handlers Rasa, Sanic or structlog add later would miss it.
     """
     factory = logging.getLogRecordFactory()
     if getattr(factory, "masks_privacy", False):
@@ -139,26 +145,6 @@ def _install_masking() -> None:
 
     masking_factory.masks_privacy = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(masking_factory)
-
-
-class FailSafeErrorToDebug(logging.Filter):
-    """Turns ``FailSafeTrackerStore``'s per-turn ERROR about our SQL store into DEBUG.
-
-    ``ResilientSQLTrackerStore`` logs each outage once itself; the per-turn line stays
-    visible when Rasa runs with ``--debug``.
-    """
-
-    _REPORT = "conversation tracker {} 'ResilientSQLTrackerStore'. Falling back"
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Demote the per-turn report; keep every other record."""
-        message = record.getMessage()
-        if record.levelno != logging.ERROR or not any(
-            self._REPORT.format(way) in message for way in ("to", "from")
-        ):
-            return True
-        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
-        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
 
 
 def _install_failsafe_filter() -> None:
@@ -203,6 +189,11 @@ PATCHES: Tuple[Patch, ...] = (
         (RASA_SERVER,), _install_graph_runner,
     ),
     Patch(
+        "rasa.shared.core.domain.Domain.is_empty", "rasa",
+        "builds a whole empty Domain to compare with, on every parse",
+        (RASA_SERVER,), _install_domain_is_empty,
+    ),
+    Patch(
         "logging.setLogRecordFactory", "rasa",
         "log records carry e-mail addresses, product keys and tokens partners paste",
         (RASA_SERVER, ACTION_SERVER), _install_masking,
@@ -223,9 +214,11 @@ PRIVATE_API: Tuple[Tuple[str, str], ...] = (
     ("rasa.core.channels.rest.RestInput", "_extract_sender"),
     ("rasa.core.channels.rest.RestInput", "_extract_message"),
     ("rasa.core.tracker_store.SQLTrackerStore", "_retrieve"),
+    ("rasa.core.actions.action.RemoteAction", "_validate_action_result"),
     # partnerdesk.dialogue.rule_policy.LeanRulePolicy (overrides, then reads)
     ("rasa.core.policies.policy.Policy", "_prediction_states"),
     ("rasa.core.policies.rule_policy.RulePolicy", "_get_possible_keys"),
+    ("rasa.core.policies.rule_policy.RulePolicy", "_find_action_from_rules"),
     ("rasa.core.policies.rule_policy.RulePolicy", "_does_rule_match_state"),
     ("rasa.core.policies.rule_policy.RulePolicy", "_rule_key_to_state"),
     ("rasa.core.featurizers.tracker_featurizers.TrackerFeaturizer", "_choose_last_user_input"),

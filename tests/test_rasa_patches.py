@@ -188,3 +188,15 @@ def test_rasa_structlog_debug_lines_with_user_text_are_masked():
     assert "processor.message.parse" in result.stdout
     assert "[product-key]" in result.stdout and "[email]" in result.stdout
     assert "kim@contoso.com" not in result.stdout + result.stderr
+
+
+def test_the_empty_domain_check_answers_as_rasas():
+    from rasa.shared.core.domain import Domain
+
+    from partnerdesk.core.paths import DOMAIN_PATH
+    from partnerdesk.dialogue.domain_check import domain_is_empty
+
+    for domain in (Domain.empty(), Domain.load(str(DOMAIN_PATH)), Domain.from_dict({})):
+        # Rasa 3.6.21's Domain.is_empty, as written there
+        assert domain_is_empty(domain) is (domain.as_dict() == Domain.empty().as_dict())
+    assert domain_is_empty(Domain.empty()) and not domain_is_empty(Domain.load(str(DOMAIN_PATH)))

@@ -9,8 +9,9 @@ Profiled (``scripts/benchmarks/profile_turn.py``), RulePolicy was a fifth of a F
   conversation, back to its start, although no rule is longer than three states, and
   re-reverses each rule's states for every test.
 
-``LeanRulePolicy`` computes the tracker's states once per prediction, and only the last
-ones a rule can reach (one more than the longest rule: a longer history cannot change
+``LeanRulePolicy`` computes the tracker's states once per prediction (replaying only the
+events new since the conversation's previous prediction, :mod:`.state_replay`), and only
+the last ones a rule can reach (one more than the longest rule: a longer history cannot change
 which rules match), and gives each of the two lookups its own copy to trim. It tests only
 the rules whose last state can follow the conversation's latest action and intent (rules
 indexed by them once), and stops once no rule is left or every remaining rule is shorter
@@ -27,13 +28,21 @@ from typing import Any, Dict, List, Optional, Set, Text, Tuple
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET, USER
+from rasa.shared.core.constants import (
+    ACTION_LISTEN_NAME,
+    PREVIOUS_ACTION,
+    SHOULD_NOT_BE_SET,
+    USER,
+)
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
+from partnerdesk.dialogue.state_replay import StateReplays
+
 Condition = Tuple[Text, Optional[Text]]  # the action a rule's last state follows, its intent
+Found = Tuple[Optional[Text], Optional[Text], bool]  # what `_find_action_from_rules` returns
+MEMO_SIZE = 4096
 
 
 def _required(sub_state: Dict[Text, Any], key: Text) -> Optional[Text]:
@@ -69,6 +78,17 @@ class _RuleIndex:
         return found
 
 
+def _frozen(states: List[State]) -> Text:
+    """The states as a key: every sub-state's items, sorted, written out by ``repr``.
+
+    ``repr`` tells apart what equality would not (``1`` and ``1.0``, a list and a tuple),
+    so two states share a key only when they are written the same.
+    """
+    return repr(
+        [sorted((name, sorted(sub.items())) for name, sub in state.items()) for state in states]
+    )
+
+
 def _copied(states: List[State]) -> List[State]:
     """The states with their sub-states copied (trimming the copy leaves ``states`` alone)."""
     return [{key: dict(sub_state) for key, sub_state in state.items()} for state in states]
@@ -88,6 +108,13 @@ class LeanRulePolicy(RulePolicy):
         self._reversed_rules: Dict[Text, List[State]] = {}
         self._indexes: Dict[int, _RuleIndex] = {}
         self._reach_states: Optional[int] = None
+        self._replays: Optional[StateReplays] = None
+        self._found: Dict[Tuple[bool, Optional[Text], Text], Found] = {}
+
+    def train(self, *args: Any, **kwargs: Any) -> Any:
+        """RulePolicy's training; what was looked up before no longer holds."""
+        self._found.clear()
+        return super().train(*args, **kwargs)
 
     def predict_action_probabilities(
         self,
@@ -102,6 +129,35 @@ class LeanRulePolicy(RulePolicy):
             return super().predict_action_probabilities(tracker, domain, rule_only_data, **kwargs)
         finally:
             self._predicting, self._states = False, None
+
+    def _find_action_from_rules(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        use_text_for_last_user_input: bool,
+    ) -> Found:
+        """RulePolicy's rule lookup, remembered by everything it reads.
+
+        The lookup reads the states it is given, the active loop's name and (for the text
+        lookup) whether the user spoke last; the rules never change once loaded. So the
+        same states and loop find the same rule, and a turn's lookups after a common
+        history (an FAQ answer, then ``action_listen``) are found once.
+        """
+        if not self._predicting or (
+            use_text_for_last_user_input and tracker.latest_action_name != ACTION_LISTEN_NAME
+        ):
+            return super()._find_action_from_rules(tracker, domain, use_text_for_last_user_input)
+        states = self._prediction_states(
+            tracker, domain, use_text_for_last_user_input, self._get_rule_only_data()
+        )
+        key = (use_text_for_last_user_input, tracker.active_loop_name, _frozen(states))
+        found = self._found.get(key)
+        if found is None:
+            found = super()._find_action_from_rules(tracker, domain, use_text_for_last_user_input)
+            if len(self._found) >= MEMO_SIZE:
+                self._found.clear()
+            self._found[key] = found
+        return found
 
     def _prediction_states(
         self,
@@ -136,24 +192,12 @@ class LeanRulePolicy(RulePolicy):
     def _last_states(self, tracker: DialogueStateTracker, domain: Domain) -> List[State]:
         """The last states of ``tracker.past_states(domain)``, as many as a rule can reach.
 
-        The tracker is replayed as ``generate_all_prior_trackers`` replays it; only the
-        states before its last actions are built (``Domain.states_for_tracker_history``
-        with RulePolicy's settings builds each one the same way).
+        Replayed as ``generate_all_prior_trackers`` replays the tracker, from where this
+        conversation's previous prediction stopped (:mod:`partnerdesk.dialogue.state_replay`).
         """
-        applied = tracker.applied_events()
-        total = 1 + sum(isinstance(event, ActionExecuted) for event in applied)
-        first = total - self._reach()
-        replay = tracker.init_copy()
-        states: List[State] = []
-        position = 0
-        for event in applied:
-            if isinstance(event, ActionExecuted):
-                if position >= first:
-                    states.append(domain._clean_state(domain.get_active_state(replay)))
-                position += 1
-            replay.update(event)
-        states.append(domain._clean_state(domain.get_active_state(replay)))
-        return states
+        if self._replays is None:
+            self._replays = StateReplays(keep=self._reach() - 1)
+        return self._replays.last_states(tracker, domain)
 
     def _reversed_rule(self, rule_key: Text) -> List[State]:
         if rule_key not in self._reversed_rules:

@@ -141,3 +141,34 @@ async def test_the_rasa_servers_hooks_run_around_an_action():
     assert seen == [False]  # the action (and its responses) saw the slot
     assert events[0] == SlotSet("agents_online", False)
     assert afterwards == [["pause"]]
+
+
+RESPONSES = [
+    {"events": [], "responses": []},
+    {
+        "events": [{"event": "slot", "name": "language", "value": "ko"}],
+        "responses": [{"text": "x"}],
+    },
+    {"events": [{"event": "slot", "timestamp": "not a number"}]},
+    {"events": "not a list"},
+    {"events": [{"no_event_key": 1}], "responses": [{"text": 3}]},
+    {"responses": [{"template": "utter_x", "buttons": "no"}]},
+]
+
+
+@pytest.mark.parametrize("response", RESPONSES)
+def test_responses_are_validated_as_rasa_validates_them(response):
+    """The validator built once accepts and rejects what Rasa's ``validate`` call does,
+    with the same error and message."""
+    from jsonschema import ValidationError
+    from rasa.core.actions.action import RemoteAction
+
+    def outcome(action):
+        try:
+            return action._validate_action_result(response)
+        except ValidationError as error:
+            return (error.message, list(error.path), list(error.schema_path))
+
+    endpoint = EndpointConfig("http://127.0.0.1:1/webhook")
+    ours = outcome(ApologeticRemoteAction("action_x", endpoint))
+    assert ours == outcome(RemoteAction("action_x", endpoint))

@@ -75,6 +75,8 @@ def test_the_same_prediction_at_every_step(both_policies, long_conversation):
             theirs.is_no_user_prediction,
         )
         compared += 1
+    # the rule lookups were remembered (each prediction looks up once or twice)
+    assert 0 < len(lean._found) < compared, (len(lean._found), compared)
     assert compared >= len(story_texts()) and len(forms_seen) >= 2, (
         compared,
         forms_seen,
@@ -86,3 +88,24 @@ def test_a_long_history_costs_no_more_states(both_policies, long_conversation):
     states = lean._last_states(long_conversation, domain)
     assert len(states) == lean._reach() <= 5
     assert states == long_conversation.past_states(domain)[-len(states) :]
+
+
+def test_states_replayed_from_the_start_and_continued_are_the_same(
+    both_policies, long_conversation
+):
+    """Backwards, no tracker continues the one before: every prediction replays from the
+    start. Forwards, each continues the last one and replays only its new events."""
+    lean, stock, domain = both_policies
+    points = list(prediction_points(long_conversation, domain))
+    for action, tracker in reversed(points[-60:]):
+        ours = lean.predict_action_probabilities(tracker, domain)
+        assert (
+            ours.probabilities == stock.predict_action_probabilities(tracker, domain).probabilities
+        )
+        reach = lean._reach()
+        assert lean._last_states(tracker, domain) == tracker.past_states(domain)[-reach:], action
+    replays = lean._replays
+    assert replays is not None and len(replays) >= 1
+    replayed = long_conversation.copy()
+    replayed.sender_id = "other-tracker-same-events"
+    assert lean._last_states(replayed, domain) == lean._last_states(long_conversation, domain)
