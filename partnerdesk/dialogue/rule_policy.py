@@ -28,6 +28,7 @@ from typing import Any, Dict, List, Optional, Set, Text, Tuple
 from rasa.core.policies.policy import PolicyPrediction
 from rasa.core.policies.rule_policy import RulePolicy
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import (
     ACTION_LISTEN_NAME,
     PREVIOUS_ACTION,
@@ -35,6 +36,7 @@ from rasa.shared.core.constants import (
     USER,
 )
 from rasa.shared.core.domain import Domain, State
+from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import ACTION_NAME, INTENT
 
@@ -111,10 +113,19 @@ class LeanRulePolicy(RulePolicy):
         self._replays: Optional[StateReplays] = None
         self._found: Dict[Tuple[bool, Optional[Text], Text], Found] = {}
 
-    def train(self, *args: Any, **kwargs: Any) -> Any:
-        """RulePolicy's training; what was looked up before no longer holds."""
+    def train(
+        self,
+        training_trackers: List[TrackerWithCachedStates],
+        domain: Domain,
+        **kwargs: Any,
+    ) -> Resource:
+        """RulePolicy's training; what was looked up before no longer holds.
+
+        The signature is RulePolicy's: Rasa checks, before it trains, that ``train`` returns
+        a fingerprintable ``Resource`` by reading its type hints.
+        """
         self._found.clear()
-        return super().train(*args, **kwargs)
+        return super().train(training_trackers, domain, **kwargs)
 
     def predict_action_probabilities(
         self,
