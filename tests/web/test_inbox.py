@@ -148,6 +148,11 @@ def test_html_from_a_partner_shows_as_text_in_the_inbox(web_chat, browser, inbox
     entry.wait_for()
     entry.click()
     expect(inbox.page.locator("#transcript")).to_contain_text(attack)
+    # A keyboard user's place in the queue survives the refresh every four seconds.
+    entry.focus()
+    inbox.page.wait_for_timeout(5_000)
+    focused = inbox.page.evaluate("document.activeElement.dataset.id || ''")
+    assert focused and focused == entry.get_attribute("data-id")
     assert inbox.page.locator("#transcript img").count() == 0
     assert not inbox.dialogs
     resolved = requests.get(

@@ -125,6 +125,8 @@
   function renderQueue() {
     var list = byId("queue");
     var template = byId("queue-item");
+    // The queue is rebuilt at every refresh: a keyboard user's place in it is kept.
+    var focused = list.contains(document.activeElement) ? document.activeElement.dataset.id : null;
     list.replaceChildren();
     state.handoffs.forEach(function (handoff) {
       var item = template.content.firstElementChild.cloneNode(true);
@@ -139,6 +141,9 @@
       preview.lang = handoff.language;
       button.addEventListener("click", function () { select(handoff.id); });
       list.appendChild(item);
+      if (handoff.id === focused) {
+        button.focus();
+      }
     });
     byId("queue-empty").hidden = state.handoffs.length > 0;
     byId("inbox-count").textContent = state.handoffs.length ? "(" + state.handoffs.length + ")" : "";
