@@ -31,6 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from partnerdesk.channels.base import AppliesPatches
+from partnerdesk.stores.tracker_db import unwrapped
 
 TIMEOUT_ENV = "PARTNERDESK_HEALTH_TIMEOUT_S"
 DEFAULT_TIMEOUT_S = 1.0
@@ -70,16 +71,9 @@ async def action_server_health(endpoint: Any) -> Report:
     return report
 
 
-def _unwrapped(store: Any) -> Any:
-    """The store inside Rasa's ``FailSafeTrackerStore`` / ``AwaitableTrackerStore``."""
-    while hasattr(store, "_tracker_store"):
-        store = store._tracker_store
-    return store
-
-
 def store_health(store: Any) -> Report:
     """Check a tracker or lock store (blocking: run it in a thread)."""
-    store = _unwrapped(store)
+    store = unwrapped(store)
     kind = type(store).__name__
     if hasattr(store, "health"):
         return {**store.health(), "class": kind}

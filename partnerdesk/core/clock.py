@@ -33,12 +33,21 @@ def today(environ: Mapping[str, str] | None = None) -> date:
     pinned = env.get(TODAY_ENV, "").strip()
     if pinned:
         return _parse_pinned(pinned)
-    zone_name = env.get(TZ_ENV, "").strip() or DEFAULT_TZ
+    return datetime.now(local_zone(env)).date()
+
+
+def local_zone(environ: Mapping[str, str] | None = None) -> ZoneInfo:
+    """The zone of ``PARTNERDESK_TZ`` (default ``Asia/Seoul``).
+
+    Raises:
+        ValueError: The variable names no known time zone.
+    """
+    env = os.environ if environ is None else environ
+    name = env.get(TZ_ENV, "").strip() or DEFAULT_TZ
     try:
-        zone = ZoneInfo(zone_name)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"{TZ_ENV}={zone_name!r} is not a known time zone") from error
-    return datetime.now(zone).date()
+        raise ValueError(f"{TZ_ENV}={name!r} is not a known time zone") from error
 
 
 def _parse_pinned(value: str) -> date:

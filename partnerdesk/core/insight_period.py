@@ -13,14 +13,10 @@ Anything else raises :class:`PeriodError` with a message for the person who sent
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from partnerdesk.core.clock import DEFAULT_TZ, TZ_ENV
+from zoneinfo import ZoneInfo
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3660
@@ -34,20 +30,6 @@ _EXAMPLE = "e.g. 2021-08-01 or 2021-08-01T09:30:00+09:00"
 
 class PeriodError(ValueError):
     """A ``since``, ``until`` or ``idle_minutes`` that cannot be used; says why."""
-
-
-def local_zone(environ: Mapping[str, str] | None = None) -> ZoneInfo:
-    """The zone of ``PARTNERDESK_TZ`` (default ``Asia/Seoul``).
-
-    Raises:
-        ValueError: The variable names no known time zone.
-    """
-    env = os.environ if environ is None else environ
-    name = env.get(TZ_ENV, "").strip() or DEFAULT_TZ
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
-        raise ValueError(f"{TZ_ENV}={name!r} is not a known time zone") from error
 
 
 @dataclass(frozen=True)

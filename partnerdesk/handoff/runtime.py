@@ -34,6 +34,7 @@ from partnerdesk.core.handoff import (
 from partnerdesk.dialogue import action_hooks
 from partnerdesk.handoff.presence import LocalPresence, presence_from_env
 from partnerdesk.handoff.store import HandoffStore, new_id
+from partnerdesk.stores.tracker_db import unwrapped
 
 logger = logging.getLogger(__name__)
 
@@ -68,15 +69,9 @@ class AgentNotifier(Protocol):
         """Say the handoff is resolved."""
 
 
-def _unwrapped(store: Any) -> Any:
-    while hasattr(store, "_tracker_store"):
-        store = store._tracker_store
-    return store
-
-
 def engine_of(tracker_store: Any) -> sa.engine.Engine:
     """The tracker store's SQL engine; an in-memory SQLite one for a store without SQL."""
-    engine = getattr(_unwrapped(tracker_store), "engine", None)
+    engine = getattr(unwrapped(tracker_store), "engine", None)
     if isinstance(engine, sa.engine.Engine):
         return engine
     logger.warning("Conversations are kept in memory: so are handoffs (lost at restart).")

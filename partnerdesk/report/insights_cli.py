@@ -93,9 +93,9 @@ def run(args: argparse.Namespace, now: Optional[float] = None) -> int:
     """Print the insights (and write the exports asked for); 1 on a store or period problem."""
     import sqlalchemy as sa
 
+    from partnerdesk.core.clock import local_zone
     from partnerdesk.core.insight_period import (
         PeriodError,
-        local_zone,
         parse_idle_minutes,
         parse_period,
     )

@@ -37,6 +37,13 @@ class TrackerStoreError(Exception):
     """The tracker store cannot be found or read; the message says why, for a person."""
 
 
+def unwrapped(store: Any) -> Any:
+    """The store inside Rasa's ``FailSafeTrackerStore`` / ``AwaitableTrackerStore``."""
+    while hasattr(store, "_tracker_store"):
+        store = store._tracker_store
+    return store
+
+
 def add_store_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--endpoints`` and ``--db-url`` (they exclude each other)."""
     group = parser.add_mutually_exclusive_group()

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from partnerdesk.core.clock import local_zone
 from partnerdesk.core.insight_period import (
     PeriodError,
-    local_zone,
     parse_idle_minutes,
     parse_period,
 )

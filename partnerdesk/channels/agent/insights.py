@@ -27,16 +27,16 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from partnerdesk.channels.http import error_response, json_response, page_route
+from partnerdesk.core.clock import local_zone
 from partnerdesk.core.insight_period import (
     Period,
     PeriodError,
-    local_zone,
     parse_idle_minutes,
     parse_period,
 )
 from partnerdesk.report import insights as report
 from partnerdesk.stores.insights_summary import InsightsBusy, engine_for
-from partnerdesk.stores.tracker_db import TrackerStoreError
+from partnerdesk.stores.tracker_db import TrackerStoreError, unwrapped
 
 logger = logging.getLogger(__name__)
 
@@ -61,10 +61,7 @@ def store_engine(request: Request) -> sa.engine.Engine:
         Refused: No model loaded yet, or the conversations are not kept in SQL.
     """
     agent = getattr(request.app.ctx, "agent", None)
-    store: Any = getattr(agent, "tracker_store", None)
-    while hasattr(store, "_tracker_store"):  # FailSafeTrackerStore, AwaitableTrackerStore
-        store = store._tracker_store
-    engine = getattr(store, "engine", None)
+    engine = getattr(unwrapped(getattr(agent, "tracker_store", None)), "engine", None)
     if agent is None:
         raise Refused(503, "The server is still starting. Try again in a moment.")
     if not isinstance(engine, sa.engine.Engine):

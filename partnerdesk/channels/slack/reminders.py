@@ -18,7 +18,6 @@ wall clock here: the rules clock decides.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import date, datetime, time
 from typing import Any, Mapping, Optional, Sequence, Text
 from zoneinfo import ZoneInfo
@@ -49,11 +48,6 @@ def is_reminder_click(value: str) -> bool:
         return read_reminder_payload(value) is not None
     except CalendarQueryError:
         return True  # ours, but not as PartnerDesk wrote it: answered with a refusal
-
-
-def time_zone_name() -> str:
-    """The rules clock's time zone (``PARTNERDESK_TZ``, default ``Asia/Seoul``)."""
-    return os.environ.get(clock.TZ_ENV, "").strip() or clock.DEFAULT_TZ
 
 
 def reminder_time(day: date, zone: str) -> int:
@@ -102,7 +96,7 @@ async def schedule_reminder(
         text = _text("utter_reminder_too_late", language, {"day": day}, responses)
         await output.post(channel, text=text)
         return False
-    zone = time_zone_name()
+    zone = clock.local_zone().key
     try:
         await output.client.chat_scheduleMessage(
             channel=channel,
