@@ -26,12 +26,9 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from partnerdesk.core.handoff import reason_or_default
+from partnerdesk.core.outcomes import FALLBACK_REPLIES
 
 REASON_SLOT = "handoff_reason"
-# PartnerDesk's replies that answer nothing (the outcomes' "fallback replies").
-FALLBACK_REPLIES = frozenset(
-    {"utter_cannot_answer", "utter_out_of_scope", "utter_default", "utter_empty_message"}
-)
 
 
 def previous_reply_fell_back(tracker: Tracker) -> bool:

@@ -12,6 +12,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
+from partnerdesk.core.ranking import intent_name
+
 WAITING, ACTIVE, RESOLVED = "waiting", "active", "resolved"
 STATUSES = (WAITING, ACTIVE, RESOLVED)
 OPEN_STATUSES = (WAITING, ACTIVE)
@@ -151,7 +153,7 @@ def transcript(
             continue
         at = float(event.get("timestamp") or 0.0)
         if kind == "user" and not _is_payload(text):
-            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            intent = intent_name(event.get("parse_data") or {})
             lines.append(TranscriptLine("partner", text, at, intent=intent))
         elif kind == "bot":
             agent = (event.get("metadata") or {}).get(AGENT_KEY)

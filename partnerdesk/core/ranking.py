@@ -67,9 +67,9 @@ def faq_ranking(parse_data: Mapping[str, Any]) -> list[RankedAnswer]:
 
 
 def intent_name(parse_data: Mapping[str, Any]) -> str | None:
-    """The predicted intent's name, if any."""
+    """The predicted intent's name, if any (also on stored data of another shape)."""
     intent = parse_data.get("intent") or {}
-    name = intent.get("name")
+    name = intent.get("name") if isinstance(intent, Mapping) else None
     return str(name) if name else None
 
 

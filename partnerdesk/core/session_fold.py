@@ -30,6 +30,7 @@ from partnerdesk.core.outcomes import (
     reply_kind,
 )
 from partnerdesk.core.privacy import mask
+from partnerdesk.core.ranking import intent_name
 
 
 def split_sessions(events: Iterable[Mapping[str, Any]]) -> list[list[Mapping[str, Any]]]:
@@ -50,12 +51,6 @@ def _entities(event: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(entity, Mapping) and entity.get("entity") and entity.get("value"):
             found.setdefault(str(entity["entity"]), entity["value"])
     return found
-
-
-def _intent(event: Mapping[str, Any]) -> str | None:
-    intent = (event.get("parse_data") or {}).get("intent") or {}
-    name = intent.get("name") if isinstance(intent, Mapping) else None
-    return str(name) if name else None
 
 
 def _timestamp(event: Mapping[str, Any]) -> float:
@@ -140,7 +135,11 @@ def _user(facts: SessionFacts, fold: _Fold, event: Mapping[str, Any], at: float)
     fold.turn_at = at
     helpful = HELPFUL_VALUES.get(str(entities.get("helpful")))
     faq_id = entities.get("feedback_faq")
-    if _intent(event) == FEEDBACK_INTENT and helpful is not None and faq_id:
+    if (
+        intent_name(event.get("parse_data") or {}) == FEEDBACK_INTENT
+        and helpful is not None
+        and faq_id
+    ):
         votes = facts.helpful if helpful else facts.not_helpful
         votes[str(faq_id)] = votes.get(str(faq_id), 0) + 1
 
