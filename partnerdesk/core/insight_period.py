@@ -54,10 +54,6 @@ class Period:
         """Whether a conversation that started at ``timestamp`` is in the period."""
         return self.since_ts <= timestamp < self.until_ts
 
-    def day_of(self, timestamp: float) -> date:
-        """The date of ``timestamp`` in the period's zone."""
-        return datetime.fromtimestamp(timestamp, self.zone).date()
-
     def days(self) -> list[date]:
         """Every date the period touches, in its zone, oldest first."""
         first = self.since.astimezone(self.zone).date()
@@ -68,7 +64,7 @@ class Period:
         """The Unix time each of :meth:`days` starts at, in the period's zone.
 
         ``bisect_right(day_starts, t) - 1`` is the index of the day of a time ``t`` in the
-        period: what :meth:`day_of` says, without a time-zone conversion per call.
+        period (its date in the period's zone), without a time-zone conversion per call.
         """
         return [_midnight(day, self.zone).timestamp() for day in self.days()]
 

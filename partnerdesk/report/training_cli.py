@@ -146,6 +146,7 @@ def _decide(args: argparse.Namespace, state: Dict[str, Any], now: float) -> int:
         print(f"partnerdesk suggest-training: give the ids to {args.action}", file=sys.stderr)
         return 2
     listed = {p["id"]: p for p in state["proposals"]}
+    known = known_texts(args.data_dir, NEVER_TRAINED) if args.action == "accept" else set()
     failed = 0
     for proposal_id in args.ids:
         proposal = listed.get(proposal_id)
@@ -158,7 +159,7 @@ def _decide(args: argparse.Namespace, state: Dict[str, Any], now: float) -> int:
             failed += 1
             continue
         if args.action == "accept":
-            if normalise(proposal["text"]) in known_texts(args.data_dir, NEVER_TRAINED):
+            if normalise(proposal["text"]) in known:
                 print(
                     f"{proposal_id}: already a training example or a held-out line; not added",
                     file=sys.stderr,
@@ -174,6 +175,7 @@ def _decide(args: argparse.Namespace, state: Dict[str, Any], now: float) -> int:
             print(
                 f"{proposal_id}: added to {path} under faq/{proposal['faq_id']}: {proposal['text']}"
             )
+            known.add(normalise(proposal["text"]))
         else:
             print(f"{proposal_id}: rejected; it will not be proposed again")
         state["decisions"][proposal_id] = {

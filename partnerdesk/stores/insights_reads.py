@@ -86,7 +86,7 @@ def recount(engine: Engine, since: float, until: float) -> List[SessionFacts]:
     with engine.connect() as connection:
         senders = sorted(row[0] for row in connection.execute(query))
         for start in range(0, len(senders), SENDER_BATCH):
-            facts, _ = _facts_of(connection, senders[start : start + SENDER_BATCH])
+            facts = _facts_of(connection, senders[start : start + SENDER_BATCH])
             found += [f for f in facts if since <= f.started_at < until]
     return found
 

@@ -28,7 +28,7 @@ import fcntl
 import threading
 import time
 from dataclasses import asdict, dataclass
-from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Sequence
 
 import sqlalchemy as sa
 import ujson
@@ -171,15 +171,11 @@ def _count_upto(connection: Connection, last_id: int) -> int:
     return int(every or 0) - int(connection.execute(above).scalar() or 0)
 
 
-def _facts_of(
-    connection: Connection, senders: Sequence[str]
-) -> Tuple[List[SessionFacts], List[str]]:
+def _facts_of(connection: Connection, senders: Sequence[str]) -> List[SessionFacts]:
     found: List[SessionFacts] = []
-    seen = []
     for sender, sender_events in iter_senders(connection, senders):
         found += sender_sessions(sender, sender_events)
-        seen.append(sender)
-    return found, seen
+    return found
 
 
 def _event_counts(connection: Connection, senders: Sequence[str], last_id: int) -> Dict[str, int]:
@@ -194,7 +190,7 @@ def _event_counts(connection: Connection, senders: Sequence[str], last_id: int) 
 def _write(engine: Engine, senders: Sequence[str], last_id: int, fresh: bool) -> int:
     """Count ``senders`` again and replace their rows; the number of conversations written."""
     with engine.connect() as reading:
-        facts, _ = _facts_of(reading, senders)
+        facts = _facts_of(reading, senders)
         counts = _event_counts(reading, senders, last_id)
         reading.rollback()
     with engine.begin() as writing:
