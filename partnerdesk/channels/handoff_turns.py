@@ -5,8 +5,9 @@ Wraps the ``on_new_message`` Rasa gives a channel (REST, socket.io, Slack):
 - a turn in which PartnerDesk said nothing is a turn of a paused conversation (every
   answered turn says something), so only then is the database asked whether the
   conversation is handed to a person, and the partner's words relayed to the agents'
-  Slack thread: an answered turn costs nothing extra;
-- a REST reply starts with the agent messages that waited for this partner.
+  Slack thread: an answered turn costs nothing extra for this;
+- a REST reply starts with the agent messages that waited for this partner (one query
+  per REST turn, answered or not: a message may wait while the bot answers again).
 
 Without the handoff runtime (no agent API on this server) it changes nothing.
 """

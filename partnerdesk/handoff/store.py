@@ -74,6 +74,27 @@ def _record(row: Any) -> Handoff:
     )
 
 
+def _open_of(conversation_id: str) -> Any:
+    """The conversation's waiting or active handoff, the newest first."""
+    return (
+        sa.select(handoffs)
+        .where(handoffs.c.conversation_id == conversation_id)
+        .where(handoffs.c.status.in_(OPEN_STATUSES))
+        .order_by(handoffs.c.created_at.desc())
+    )
+
+
+def _unposted_or_stale_claim(now: float) -> Any:
+    """Not posted for agents yet, or claimed by a replica that did not post in time."""
+    return sa.or_(
+        handoffs.c.slack_ts.is_(None),
+        sa.and_(
+            handoffs.c.slack_channel == POSTING,
+            handoffs.c.slack_ts < f"{now - POSTING_CLAIM_S:015.3f}",
+        ),
+    )
+
+
 def new_id() -> str:
     """A fresh handoff id (random, 32 hex digits)."""
     return uuid.uuid4().hex
@@ -98,11 +119,7 @@ class HandoffStore:
     def create(self, record: Handoff) -> Handoff:
         """Store a new handoff, unless the conversation has an open one (returned instead)."""
         with self.engine.begin() as connection:
-            existing = connection.execute(
-                sa.select(handoffs)
-                .where(handoffs.c.conversation_id == record.conversation_id)
-                .where(handoffs.c.status.in_(OPEN_STATUSES))
-            ).first()
+            existing = connection.execute(_open_of(record.conversation_id)).first()
             if existing is not None:
                 return _record(existing)
             connection.execute(
@@ -127,12 +144,7 @@ class HandoffStore:
     def open_for(self, conversation_id: str) -> Optional[Handoff]:
         """The conversation's waiting or active handoff, if it has one."""
         with self.engine.connect() as connection:
-            row = connection.execute(
-                sa.select(handoffs)
-                .where(handoffs.c.conversation_id == conversation_id)
-                .where(handoffs.c.status.in_(OPEN_STATUSES))
-                .order_by(handoffs.c.created_at.desc())
-            ).first()
+            row = connection.execute(_open_of(conversation_id)).first()
         return _record(row) if row is not None else None
 
     def listed(self, statuses: Sequence[str], limit: int = 500) -> List[Handoff]:
@@ -215,19 +227,12 @@ class HandoffStore:
         replica died) can be taken again.
         """
         now = time.time() if now is None else now
-        stale = sa.or_(
-            handoffs.c.slack_ts.is_(None),
-            sa.and_(
-                handoffs.c.slack_channel == POSTING,
-                handoffs.c.slack_ts < f"{now - POSTING_CLAIM_S:015.3f}",
-            ),
-        )
         with self.engine.begin() as connection:
             return bool(
                 connection.execute(
                     handoffs.update()
                     .where(handoffs.c.id == record.id)
-                    .where(stale)
+                    .where(_unposted_or_stale_claim(now))
                     .values(slack_channel=POSTING, slack_ts=f"{now:015.3f}")
                 ).rowcount
             )
@@ -238,15 +243,7 @@ class HandoffStore:
         query = (
             sa.select(handoffs)
             .where(handoffs.c.status.in_(OPEN_STATUSES))
-            .where(
-                sa.or_(
-                    handoffs.c.slack_ts.is_(None),
-                    sa.and_(
-                        handoffs.c.slack_channel == POSTING,
-                        handoffs.c.slack_ts < f"{now - POSTING_CLAIM_S:015.3f}",
-                    ),
-                )
-            )
+            .where(_unposted_or_stale_claim(now))
             .order_by(handoffs.c.created_at)
         )
         with self.engine.connect() as connection:
