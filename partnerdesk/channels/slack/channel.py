@@ -51,6 +51,7 @@ from slack_sdk.signature import SignatureVerifier
 from partnerdesk import rasa_patches
 from partnerdesk.channels.base import AppliesPatches
 from partnerdesk.channels.handoff_turns import handoff_turns
+from partnerdesk.channels.http import error_response
 from partnerdesk.channels.slack.agents import (
     AGENT_CHANNEL_ENV,
     SlackAgents,
@@ -59,13 +60,7 @@ from partnerdesk.channels.slack.agents import (
     connect_handoffs,
 )
 from partnerdesk.channels.slack.command import answer_command
-from partnerdesk.channels.slack.http_parts import (
-    Handler,
-    error_response,
-    form_fields,
-    logged,
-    media_type,
-)
+from partnerdesk.channels.slack.http_parts import Handler, form_fields, logged, media_type
 from partnerdesk.channels.slack.junk_log import JunkLog, refusal_reason
 from partnerdesk.channels.slack.output import DEFAULT_API_URL, SlackThreadOutput
 from partnerdesk.channels.slack.reminders import is_reminder_click, remind
@@ -175,25 +170,24 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
     def _refusal(self, request: Request) -> Optional[HTTPResponse]:
         """Why the request is not processed (Slack off, or a bad signature), or None."""
         if not self.enabled or self.verifier is None:
-            return error_response(OFF_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE)
+            return error_response(HTTPStatus.SERVICE_UNAVAILABLE, OFF_MESSAGE)
         if not is_signed_by_slack(self.verifier, request.body, request.headers):
             self.junk.note(refusal_reason(request.headers), request.ip)
             return error_response(
-                "The request is not signed with a valid X-Slack-Signature.",
-                HTTPStatus.UNAUTHORIZED,
+                HTTPStatus.UNAUTHORIZED, "The request is not signed with a valid X-Slack-Signature."
             )
         return None
 
     async def _claim(self, keys: Sequence[Text]) -> Optional[HTTPResponse]:
         """None if the delivery is new, else the answer for Slack."""
         if self.seen is None:
-            return error_response(OFF_MESSAGE, HTTPStatus.SERVICE_UNAVAILABLE)
+            return error_response(HTTPStatus.SERVICE_UNAVAILABLE, OFF_MESSAGE)
         try:
             if await self.seen.first_delivery(keys):
                 return None
         except StoreUnavailable as error:
             logger.error("Slack: cannot tell whether %s was answered: %s", keys, error)
-            return error_response("Try again later.", HTTPStatus.SERVICE_UNAVAILABLE)
+            return error_response(HTTPStatus.SERVICE_UNAVAILABLE, "Try again later.")
         logger.info("Slack: %s was delivered before; not answering again.", keys)
         return response.text("Already answered.", headers={"X-Slack-No-Retry": "1"})
 
@@ -226,7 +220,7 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         """An Events API request: the URL check, or a message to answer."""
         body = json_object(request.body)
         if body is None:
-            return error_response("The body must be a JSON object.", HTTPStatus.BAD_REQUEST)
+            return error_response(HTTPStatus.BAD_REQUEST, "The body must be a JSON object.")
         if body.get("type") == "url_verification":
             return response.json({"challenge": body.get("challenge")})
         event = event_callback(body)
@@ -250,7 +244,7 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         payload = json_object(form.get("payload")) if form is not None else None
         if payload is None:
             return error_response(
-                "The form field payload must be a JSON object.", HTTPStatus.BAD_REQUEST
+                HTTPStatus.BAD_REQUEST, "The form field payload must be a JSON object."
             )
         if self.agents and self.agents.is_agents_channel(text_field(payload, "channel", "id")):
             self._in_background(self.agents.on_click(payload))
@@ -273,11 +267,11 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
         """The ``/faq`` slash command, answered in the response."""
         if media_type(request) != FORM:
             return error_response(
-                "Expected a form-encoded slash command.", HTTPStatus.UNSUPPORTED_MEDIA_TYPE
+                HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Expected a form-encoded slash command."
             )
         form = form_fields(request)
         if form is None:
-            return error_response("The form body must be UTF-8.", HTTPStatus.BAD_REQUEST)
+            return error_response(HTTPStatus.BAD_REQUEST, "The form body must be UTF-8.")
         answer = await answer_command(form, getattr(request.app.ctx, "agent", None))
         return response.json(answer, dumps=partial(json.dumps, ensure_ascii=False))
 
@@ -303,8 +297,8 @@ class PartnerSlackInput(AppliesPatches, InputChannel):
             if kind == FORM:
                 return self._on_interaction(request, handle)
             return error_response(
-                "Expected a JSON event or a form-encoded interaction.",
                 HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+                "Expected a JSON event or a form-encoded interaction.",
             )
 
         @slack.route("/command", methods=["POST"])

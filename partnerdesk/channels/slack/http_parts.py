@@ -7,22 +7,14 @@ failure.
 from __future__ import annotations
 
 import logging
-from http import HTTPStatus
 from typing import Any, Awaitable, Callable, Coroutine, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
-from sanic import response
 from sanic.request import Request
-from sanic.response import HTTPResponse
 
 logger = logging.getLogger("partnerdesk.channels.slack.channel")
 
 Handler = Callable[[UserMessage], Coroutine[Any, Any, None]]
-
-
-def error_response(message: Text, status: HTTPStatus) -> HTTPResponse:
-    """A JSON error ``{"error": message}`` with ``status``."""
-    return response.json({"error": message}, status=status)
 
 
 def media_type(request: Request) -> Text:
