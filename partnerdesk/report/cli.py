@@ -28,7 +28,8 @@ def _fraction(text: str) -> float:
     return value
 
 
-def _days(text: str) -> float:
+def positive_days(text: str) -> float:
+    """A ``--since DAYS`` value: a positive number of days (argparse says why not)."""
     value = float(text)
     if value <= 0:
         raise argparse.ArgumentTypeError(f"{text} is not a positive number of days")
@@ -48,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_store_arguments(parser)
     parser.add_argument(
         "--since",
-        type=_days,
+        type=positive_days,
         metavar="DAYS",
         help="only the last DAYS days (default: everything stored)",
     )

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from partnerdesk.core.paths import PROJECT_ROOT
+from partnerdesk.report.cli import SECONDS_PER_DAY
 
-SECONDS_PER_DAY = 86_400
 DEFAULT_DAYS = 30
 NEVER_TRAINED = (
     PROJECT_ROOT / "tests" / "nlu",
@@ -35,6 +35,7 @@ EVIDENCE_NAMES = {"thumbs_up": "👍", "did_you_mean": "did you mean", "rephrase
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``suggest-training`` command."""
+    from partnerdesk.report.cli import positive_days
     from partnerdesk.stores.tracker_db import add_store_arguments
 
     parser = subparsers.add_parser(
@@ -47,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_store_arguments(parser)
     parser.add_argument(
         "--since",
-        type=float,
+        type=positive_days,
         default=DEFAULT_DAYS,
         metavar="DAYS",
         help="read the conversations of the last DAYS days (default: %(default)s)",

@@ -11,8 +11,12 @@ CLI = str(PROJECT_ROOT / ".venv" / "bin" / "partnerdesk")
 
 
 def gaps_cli(*args):
+    return run_cli("gaps", *args)
+
+
+def run_cli(*args):
     return subprocess.run(
-        [CLI, "gaps", *args],
+        [CLI, *args],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
@@ -39,6 +43,12 @@ def test_unreadable_stores_get_a_clear_message(args, message):
 def test_bad_arguments_are_refused_by_argparse(args):
     result = gaps_cli(*args)
     assert result.returncode == 2 and "error: argument" in result.stderr
+
+
+@pytest.mark.parametrize("days", ["-5", "0", "x"])
+def test_suggest_training_refuses_a_period_that_is_no_number_of_days(days):
+    result = run_cli("suggest-training", "--since", days)
+    assert result.returncode == 2 and "error: argument --since" in result.stderr
 
 
 def test_a_store_without_events_table(tmp_path):
