@@ -6,6 +6,10 @@
   var settings = window.PARTNERDESK || {};
   var assistUrl = (settings.assistUrl || window.location.origin) + "/webhooks/assist/suggest";
   var kept = window.PartnerDeskStorage; // web/shared/storage.js: the token of this tab
+  var shared = window.PartnerDeskPage; // web/shared/page.js
+  var byId = shared.byId;
+  var setText = shared.setText;
+  var percent = shared.percent;
   var TIMEOUT_MS = 20000;
   var DRAFTS = 3;
   var LANGUAGE_NAMES = { en: "English", ko: "Korean" };
@@ -18,16 +22,6 @@
   var main = document.querySelector("main"); // aria-busy while a request is out
   var shown = null; // {answer, view}: the last answer and the language shown
   var latestRequest = 0;
-
-  function byId(id) {
-    return document.getElementById(id);
-  }
-
-  function setText(id, text) {
-    var element = byId(id);
-    element.textContent = text;
-    element.hidden = !text;
-  }
 
   function saveToken() {
     kept.saveToken(tokenField.value);
@@ -135,11 +129,6 @@
       setText("status", "");
       byId("result").hidden = true;
     }
-  }
-
-  function percent(confidence) {
-    var value = Math.round(confidence * 100);
-    return confidence > 0 && value < 1 ? "<1%" : value + "%";
   }
 
   // The shown text of a draft: the partner's language, or the English version.

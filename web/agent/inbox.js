@@ -8,6 +8,10 @@
   var settings = window.PARTNERDESK || {};
   var api = (settings.assistUrl || window.location.origin) + "/webhooks/agent/handoffs";
   var kept = window.PartnerDeskStorage; // web/shared/storage.js: token and name
+  var shared = window.PartnerDeskPage; // web/shared/page.js
+  var byId = shared.byId;
+  var setText = shared.setText;
+  var percent = shared.percent;
   var NAME_KEY = "partnerdesk.agentName";
   var REFRESH_MS = 4000;
   var TIMEOUT_MS = 20000;
@@ -26,16 +30,6 @@
   var sendButton = byId("send");
   var resolveButton = byId("resolve");
   var state = { handoffs: [], selected: null, shown: {}, timer: null, polling: false, now: 0 };
-
-  function byId(id) {
-    return document.getElementById(id);
-  }
-
-  function setText(id, text) {
-    var element = byId(id);
-    element.textContent = text;
-    element.hidden = !text;
-  }
 
   function explain(status, detail) {
     var said = detail ? " (" + detail + ")" : "";
@@ -171,11 +165,6 @@
       list.appendChild(item);
     });
     list.scrollTop = list.scrollHeight;
-  }
-
-  function percent(confidence) {
-    var value = Math.round(confidence * 100);
-    return confidence > 0 && value < 1 ? "<1%" : value + "%";
   }
 
   function renderDrafts(handoff) {
@@ -350,8 +339,9 @@
       start();
     }
   });
-  if (kept.readToken()) {
-    tokenField.value = kept.readToken();
+  var keptToken = kept.readToken();
+  if (keptToken) {
+    tokenField.value = keptToken;
     start();
   } else {
     setText("inbox-status", "Enter the access token to open the Inbox (Enter in the empty " +

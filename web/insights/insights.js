@@ -6,6 +6,7 @@
   var settings = window.PARTNERDESK || {};
   var base = (settings.assistUrl || window.location.origin) + "/webhooks/agent/insights";
   var kept = window.PartnerDeskStorage; // web/shared/storage.js: the token of this tab
+  var byId = window.PartnerDeskPage.byId; // web/shared/page.js
   var TIMEOUT_MS = 60000;
   var OUTCOMES = ["resolved", "unanswered", "abandoned", "escalated", "chit_chat"];
   var RATED = ["resolved", "unanswered", "abandoned", "escalated"];
@@ -29,10 +30,6 @@
   var chart = null;
   var serverToday = null; // the last day of the server's default period (its time zone)
   var latest = 0;
-
-  function byId(id) {
-    return document.getElementById(id);
-  }
 
   function setText(id, text) {
     byId(id).textContent = text;
