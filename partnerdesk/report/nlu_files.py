@@ -59,11 +59,16 @@ def target_file(data_dir: Path, faq_id: str, text: str) -> Path:
     return topic[0] if topic else by_name.get(CATCH_ALL, found[0])
 
 
+def _example_lines(block: Any) -> List[str]:
+    """The examples of one block of an NLU file (its ``- `` lines)."""
+    lines = str(block.get("examples") or "").splitlines() if isinstance(block, dict) else []
+    return [line.strip()[2:] for line in lines if line.strip().startswith("- ")]
+
+
 def _examples(document: Any, faq_id: str) -> List[str]:
     for block in (document or {}).get("nlu") or []:
         if isinstance(block, dict) and block.get("intent") == f"faq/{faq_id}":
-            lines = str(block.get("examples") or "").splitlines()
-            return [line.strip()[2:] for line in lines if line.strip().startswith("- ")]
+            return _example_lines(block)
     return []
 
 
@@ -111,15 +116,16 @@ def _write_atomically(path: Path, text: str) -> None:
             os.unlink(temporary)
 
 
-def _strings(node: Any) -> Iterator[str]:
+def strings_in(node: Any) -> Iterator[str]:
+    """Every string of a YAML document, at any depth."""
     if isinstance(node, str):
         yield node
     elif isinstance(node, dict):
         for value in node.values():
-            yield from _strings(value)
+            yield from strings_in(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _strings(value)
+            yield from strings_in(value)
 
 
 def known_texts(data_dir: Path, never_trained: Iterable[Path] = ()) -> Set[str]:
@@ -135,15 +141,10 @@ def known_texts(data_dir: Path, never_trained: Iterable[Path] = ()) -> Set[str]:
     for path in data_dir.glob("*.yml"):
         document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for block in document.get("nlu") or []:
-            examples = str(block.get("examples") or "") if isinstance(block, dict) else ""
-            known |= {
-                normalise(row.strip()[2:])
-                for row in examples.splitlines()
-                if row.strip().startswith("- ")
-            }
+            known |= {normalise(example) for example in _example_lines(block)}
     for place in never_trained:
         for path in sorted(place.glob("*.yml")) if place.is_dir() else [place]:
             if path.is_file():
                 document = yaml.safe_load(path.read_text(encoding="utf-8"))
-                known |= {normalise(text) for text in _strings(document)}
+                known |= {normalise(text) for text in strings_in(document)}
     return known

@@ -23,13 +23,14 @@ import re
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterator, List, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import pytest
 import yaml
 
 from partnerdesk.report.gaps import GapMessage, gap_messages, user_turns
 from partnerdesk.report.grouping import group_near_duplicates
+from partnerdesk.report.nlu_files import strings_in
 
 LABELLED = Path(__file__).with_name("unanswered_groups.yml")
 # A second held-out set, written after the grouping was chosen: measured with the held-out
@@ -175,17 +176,6 @@ def _normalise(text: str) -> str:
     return re.sub(r"[\W_]+", " ", text.lower()).strip()
 
 
-def _strings(node: Any) -> Iterator[str]:
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
-
-
 def _known_lines() -> set:
     """Every training example in data/nlu and every line of the held-out sets, normalised."""
     known = set()
@@ -197,7 +187,7 @@ def _known_lines() -> set:
                 if line.strip().startswith("- ")
             }
     for path in (ROOT / "tests" / "nlu").glob("heldout*.yml"):
-        known |= {_normalise(s) for s in _strings(yaml.safe_load(path.read_text("utf-8")))}
+        known |= {_normalise(s) for s in strings_in(yaml.safe_load(path.read_text("utf-8")))}
     return known
 
 

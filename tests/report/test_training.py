@@ -12,7 +12,13 @@ import yaml
 from partnerdesk.core.paths import PROJECT_ROOT
 from partnerdesk.report import training_cli
 from partnerdesk.report.gaps import UserTurn
-from partnerdesk.report.nlu_files import NluFileError, add_example, known_texts, target_file
+from partnerdesk.report.nlu_files import (
+    NluFileError,
+    add_example,
+    known_texts,
+    strings_in,
+    target_file,
+)
 from partnerdesk.report.training import proposal_id, proposals
 
 
@@ -186,7 +192,7 @@ def test_accept_and_reject_act_on_the_listed_proposals(tmp_path, data_dir, capsy
 
 def test_accept_refuses_a_held_out_line(tmp_path, data_dir, capsys):
     heldout = yaml.safe_load((PROJECT_ROOT / "tests/nlu/heldout.yml").read_text("utf-8"))
-    line = next(s for s in _strings(heldout) if len(s) > 10)
+    line = next(s for s in strings_in(heldout) if len(s) > 10)
     proposal = {"id": "dddd4444", "text": line, "language": "en", "faq_id": "token_split",
                 "confidence": 0.3, "evidence": {}, "seen": 1, "rephrasings": [],
                 "last_seen": 1.0}  # fmt: skip
@@ -196,14 +202,3 @@ def test_accept_refuses_a_held_out_line(tmp_path, data_dir, capsys):
     assert training_cli.run(_args(tmp_path, data_dir, "accept", ["dddd4444"])) == 1
     assert "held-out line; not added" in capsys.readouterr().err
     assert before == {p.name: p.read_text("utf-8") for p in data_dir.glob("*.yml")}
-
-
-def _strings(node):
-    if isinstance(node, str):
-        yield node
-    elif isinstance(node, dict):
-        for value in node.values():
-            yield from _strings(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _strings(value)
