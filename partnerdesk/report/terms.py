@@ -14,7 +14,9 @@ the training data write them) maps each to one ASCII term before anything else, 
 also match across the two languages. :data:`SYNONYMS` and :data:`STEMS` do the same for
 words of one meaning ("price", "가격", "비용"); they were chosen on one half of the
 labelled set ``tests/report/unanswered_groups.yml`` only, the half used to tune; the other
-half measures (``tests/report/test_grouping_quality.py``).
+half measures (``tests/report/test_grouping_quality.py``). The words of support in general
+("취소", "해지" and "cancel"; "설정" and "setting") are in
+:mod:`partnerdesk.report.support_synonyms`, mapped the same way.
 
 Kiwi takes about 1.3 s and 290 MB to load, so it is loaded on first use and released after
 :data:`IDLE_RELEASE_S` seconds without use (the Rasa server groups only when asked).
@@ -25,6 +27,8 @@ from __future__ import annotations
 import re
 import threading
 from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from partnerdesk.report.support_synonyms import GENERAL_STEMS, GENERAL_SYNONYMS
 
 IDLE_RELEASE_S = 300.0
 # Morpheme tags kept (Kiwi's Sejong-style tags): general and proper nouns, verb and
@@ -65,9 +69,9 @@ SYNONYMS: Dict[str, Tuple[str, ...]] = {
     "account": ("account", "계정"),
     "duration": ("how long", "얼마동안", "얼마 동안"),  # not "how much" (얼마)
 }  # fmt: skip
-GLOSSARY = {**NAMES, **SYNONYMS}
+GLOSSARY = {**NAMES, **GENERAL_SYNONYMS, **SYNONYMS}
 # Korean verb stems of the same meaning (on whole morphemes, not inside words); tuning half.
-STEMS = {"옮기": "transfer", "올리": "publish", "사": "buy", "싸": "discount"}
+STEMS = {"옮기": "transfer", "올리": "publish", "사": "buy", "싸": "discount", **GENERAL_STEMS}
 # Terms found in the training questions of many intents in data/nlu: what every partner
 # question is about ("actionpack", "역량") and how questions are asked. They tell no question
 # from another, so they are left out like :data:`STOP_TERMS`. The list is reviewed, not
@@ -121,7 +125,7 @@ _GLOSSARY_RE = re.compile(
 _TERM_OF = {spelling: term for spelling, term in _SPELLINGS}
 _MORPHEME_TERM = {
     spelling: term
-    for term, spellings in SYNONYMS.items()
+    for term, spellings in {**GENERAL_SYNONYMS, **SYNONYMS}.items()
     for spelling in spellings
     if not _matched_in_text(spelling, term)
 }

@@ -36,45 +36,65 @@ LABELLED = Path(__file__).with_name("unanswered_groups.yml")
 # A second held-out set, written after the grouping was chosen: measured with the held-out
 # half ("held-out+extra", the groups of both together), never tuned on.
 EXTRA = Path(__file__).with_name("unanswered_groups_extra.yml")
-# Two more sets, each written by someone who had seen neither the grouping nor its word lists
-# nor its figures (the topics of FRESH were suggested to its writer, BLIND's were not): each
-# is measured on its own ("fresh", "blind"). On 2026-12-04 three changes were tried on the
-# halves and measured here (on FRESH, then BLIND): none kept (docs/benchmarks.md).
+# Four more sets, each written by someone who had seen neither the grouping nor its word lists
+# nor its figures (the topics of FRESH were suggested to its writer, the others' were not),
+# each measured on its own. FRESH and BLIND were then used to choose the general support
+# synonyms (partnerdesk/report/support_synonyms.py); the two HELD_BACK sets, written after
+# that and opened once to measure it, were used to choose nothing (docs/benchmarks.md).
 FRESH = Path(__file__).with_name("unanswered_groups_fresh.yml")
 BLIND = Path(__file__).with_name("unanswered_groups_blind.yml")
-SETS = (LABELLED, EXTRA, FRESH, BLIND)
+HELD_BACK = {
+    "held-back-a": Path(__file__).with_name("unanswered_groups_heldback_a.yml"),
+    "held-back-b": Path(__file__).with_name("unanswered_groups_heldback_b.yml"),
+}
+SETS = (LABELLED, EXTRA, FRESH, BLIND, *HELD_BACK.values())
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("en", "ko")
 BLOCKS = ("en", "ko", "cross", "all")
-# (precision, recall) at least, a little below what was measured when this was written
-# (the grouping reads the text only, so a retrained model changes these only through the
-# lines it lets through). Measured with the loanwords (issue 13), before them in brackets.
-# Held-out half: en 1.00 0.82 (1.00 0.77), ko 1.00 0.74 (1.00 0.59), cross 1.00 0.65 (1.00
-# 0.43), all 1.00 0.71 (1.00 0.54). Whole set: en 1.00 0.92 (0.98 0.84), ko 1.00 0.88
-# (1.00 0.81), cross 1.00 0.83 (1.00 0.71), all 1.00 0.86 (1.00 0.76). Held-out half with
-# the second set: en 0.88 0.64 (0.88 0.65), ko 0.86 0.57 (0.85 0.48), cross 0.88 0.41
-# (0.83 0.26), all 0.87 0.50 (0.86 0.40). The character n-gram grouping before Kiwi, whole
-# set: en 0.97 0.71, ko 0.88 0.26, cross 1.00 0.08, all 0.95 0.26.
+# (precision, recall) at least, a little below what was measured (the grouping reads the
+# text only, so a retrained model changes these only through the lines it lets through).
+# Measured with the general support synonyms (2026-12-04); before them in brackets.
+# Held-out half: en 1.00 0.86 (1.00 0.82), ko 1.00 0.80 (1.00 0.74), cross 1.00 0.72 (1.00
+# 0.65), all 1.00 0.77 (1.00 0.71). Whole set: en 1.00 0.93 (1.00 0.92), ko 1.00 0.91 (1.00
+# 0.88), cross 1.00 0.87 (1.00 0.83), all 1.00 0.89 (1.00 0.86). Held-out half with the
+# second set: en 0.84 0.71 (0.88 0.64), ko 0.83 0.59 (0.86 0.57), cross 0.86 0.55 (0.88
+# 0.41), all 0.85 0.60 (0.87 0.50). Fresh: en 0.89 0.62 (0.93 0.47), ko 0.92 0.68 (0.92
+# 0.38), cross 0.92 0.62 (0.90 0.28), all 0.92 0.63 (0.91 0.34). Blind: en 0.98 0.63 (0.97
+# 0.42), ko 1.00 0.73 (0.86 0.35), cross 1.00 0.72 (1.00 0.19), all 1.00 0.70 (0.95 0.28).
+# Fresh and blind were used to choose the synonyms; the held-back sets were not:
+# held-back-a: en 0.75 0.30 (0.81 0.32), ko 0.82 0.30 (0.82 0.30), cross 0.85 0.30 (0.72
+# 0.12), all 0.82 0.30 (0.78 0.20); held-back-b: en 0.77 0.29 (0.80 0.38), ko 0.69 0.21
+# (0.71 0.23), cross 0.80 0.23 (0.88 0.12), all 0.77 0.24 (0.79 0.20).
 MINIMUM = {
     "held-out": {
-        "en": (0.95, 0.75),
-        "ko": (0.95, 0.68),
-        "cross": (0.95, 0.58),
-        "all": (0.95, 0.65),
+        "en": (0.95, 0.80),
+        "ko": (0.95, 0.74),
+        "cross": (0.95, 0.66),
+        "all": (0.95, 0.71),
     },
-    "all": {"en": (0.95, 0.85), "ko": (0.95, 0.82), "cross": (0.95, 0.76), "all": (0.95, 0.80)},
+    "all": {"en": (0.95, 0.87), "ko": (0.95, 0.85), "cross": (0.95, 0.81), "all": (0.95, 0.83)},
     "held-out+extra": {
-        "en": (0.83, 0.58),
-        "ko": (0.80, 0.50),
-        "cross": (0.80, 0.35),
-        "all": (0.82, 0.44),
+        "en": (0.79, 0.65),
+        "ko": (0.78, 0.53),
+        "cross": (0.80, 0.49),
+        "all": (0.80, 0.54),
     },
-    # Measured when they were added: fresh en 0.93 0.47, ko 0.92 0.38, cross 0.90 0.28, all
-    # 0.91 0.34; blind en 0.97 0.42, ko 0.86 0.35, cross 1.00 0.19, all 0.95 0.28.
-    "fresh": {"en": (0.88, 0.42), "ko": (0.87, 0.33), "cross": (0.85, 0.23), "all": (0.86, 0.29)},
-    "blind": {"en": (0.92, 0.37), "ko": (0.81, 0.30), "cross": (0.95, 0.14), "all": (0.90, 0.23)},
+    "fresh": {"en": (0.84, 0.56), "ko": (0.87, 0.62), "cross": (0.87, 0.56), "all": (0.87, 0.57)},
+    "blind": {"en": (0.93, 0.57), "ko": (0.95, 0.67), "cross": (0.95, 0.66), "all": (0.95, 0.64)},
+    "held-back-a": {
+        "en": (0.70, 0.25),
+        "ko": (0.77, 0.25),
+        "cross": (0.80, 0.25),
+        "all": (0.77, 0.25),
+    },
+    "held-back-b": {
+        "en": (0.72, 0.24),
+        "ko": (0.64, 0.16),
+        "cross": (0.75, 0.18),
+        "all": (0.72, 0.19),
+    },
 }
-# Korean's recall on the held-out half at most this far below English's (measured: 0.08).
+# Korean's recall on the held-out half at most this far below English's (measured: 0.06).
 KOREAN_RECALL_GAP = 0.1
 
 
@@ -104,6 +124,7 @@ def halves() -> Dict[str, List[str]]:
         "held-out+extra": names[1::2] + extra,
         "fresh": sorted(labelled(FRESH)),
         "blind": sorted(labelled(BLIND)),
+        **{name: sorted(labelled(path)) for name, path in HELD_BACK.items()},
     }
 
 
@@ -245,7 +266,9 @@ def test_the_halves_are_as_tuned():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("half", ["held-out", "all", "held-out+extra", "fresh", "blind"])
+@pytest.mark.parametrize(
+    "half", ["held-out", "all", "held-out+extra", "fresh", "blind", *HELD_BACK]
+)
 def test_grouping_quality_per_language(parse, half):
     lines = questions(groups=halves()[half])
     gaps, real_gaps = as_gaps(lines, parse)
