@@ -4,6 +4,8 @@ import asyncio
 
 import pytest
 from aiohttp import web
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rasa.core.actions.action import ActionExecutionRejection
 from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
@@ -172,3 +174,36 @@ def test_responses_are_validated_as_rasa_validates_them(response):
     endpoint = EndpointConfig("http://127.0.0.1:1/webhook")
     ours = outcome(ApologeticRemoteAction("action_x", endpoint))
     assert ours == outcome(RemoteAction("action_x", endpoint))
+
+
+EVENT_NAMES = [
+    *("user", "action", "slot", "bot", "session_started", "active_loop", "followup"),
+    *("reminder", "entities", "restart", "pause", "resume", "undo", "not_an_event"),
+]
+SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=5)
+)
+FIELDS = [
+    *("name", "value", "text", "timestamp", "policy", "confidence", "metadata", "data"),
+    *("parse_data", "intent", "entities", "date_time", "kill_on_user_msg"),
+]
+ANY_VALUE = st.one_of(
+    SCALARS,
+    st.dictionaries(st.text(max_size=3), SCALARS, max_size=2),
+    st.lists(SCALARS, max_size=2),
+)
+EVENTS = st.fixed_dictionaries(
+    {"event": st.sampled_from(EVENT_NAMES)}, optional={field: ANY_VALUE for field in FIELDS}
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    events=st.lists(st.one_of(EVENTS, SCALARS), max_size=4),
+    responses=st.one_of(st.none(), st.lists(st.dictionaries(st.text(max_size=4), SCALARS))),
+)
+def test_random_responses_are_judged_as_rasa_judges_them(events, responses):
+    """Each event checked against its own event schema: the same verdict and error as Rasa's
+    ``oneOf`` over all of them, on random events of every kind, valid or not."""
+    response = {"events": events, **({} if responses is None else {"responses": responses})}
+    test_responses_are_validated_as_rasa_validates_them(response)
