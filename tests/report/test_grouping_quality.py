@@ -39,13 +39,16 @@ EXTRA = Path(__file__).with_name("unanswered_groups_extra.yml")
 # Four more sets, each written by someone who had seen neither the grouping nor its word lists
 # nor its figures (the topics of FRESH were suggested to its writer, the others' were not),
 # each measured on its own. FRESH and BLIND were then used to choose the general support
-# synonyms (partnerdesk/report/support_synonyms.py); the two HELD_BACK sets, written after
-# that and opened once to measure it, were used to choose nothing (docs/benchmarks.md).
+# synonyms (partnerdesk/report/support_synonyms.py); the four HELD_BACK sets, written after
+# that (c and d after it was measured on a and b) and opened once to measure it, were used to
+# choose nothing (docs/benchmarks.md).
 FRESH = Path(__file__).with_name("unanswered_groups_fresh.yml")
 BLIND = Path(__file__).with_name("unanswered_groups_blind.yml")
 HELD_BACK = {
     "held-back-a": Path(__file__).with_name("unanswered_groups_heldback_a.yml"),
     "held-back-b": Path(__file__).with_name("unanswered_groups_heldback_b.yml"),
+    "held-back-c": Path(__file__).with_name("unanswered_groups_heldback_c.yml"),
+    "held-back-d": Path(__file__).with_name("unanswered_groups_heldback_d.yml"),
 }
 SETS = (LABELLED, EXTRA, FRESH, BLIND, *HELD_BACK.values())
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,7 +67,10 @@ BLOCKS = ("en", "ko", "cross", "all")
 # Fresh and blind were used to choose the synonyms; the held-back sets were not:
 # held-back-a: en 0.75 0.30 (0.81 0.32), ko 0.82 0.30 (0.82 0.30), cross 0.85 0.30 (0.72
 # 0.12), all 0.82 0.30 (0.78 0.20); held-back-b: en 0.77 0.29 (0.80 0.38), ko 0.69 0.21
-# (0.71 0.23), cross 0.80 0.23 (0.88 0.12), all 0.77 0.24 (0.79 0.20).
+# (0.71 0.23), cross 0.80 0.23 (0.88 0.12), all 0.77 0.24 (0.79 0.20); held-back-c: en 0.55
+# 0.22 (0.58 0.24), ko 0.78 0.28 (0.68 0.22), cross 0.79 0.25 (0.76 0.17), all 0.73 0.25 (0.68
+# 0.19); held-back-d: en 0.87 0.50 (0.98 0.55), ko 0.98 0.39 (0.95 0.36), cross 0.93 0.33
+# (1.00 0.26), all 0.92 0.38 (0.98 0.35).
 MINIMUM = {
     "held-out": {
         "en": (0.95, 0.80),
@@ -92,6 +98,18 @@ MINIMUM = {
         "ko": (0.64, 0.16),
         "cross": (0.75, 0.18),
         "all": (0.72, 0.19),
+    },
+    "held-back-c": {
+        "en": (0.50, 0.17),
+        "ko": (0.73, 0.23),
+        "cross": (0.74, 0.20),
+        "all": (0.68, 0.20),
+    },
+    "held-back-d": {
+        "en": (0.82, 0.45),
+        "ko": (0.93, 0.34),
+        "cross": (0.88, 0.28),
+        "all": (0.87, 0.33),
     },
 }
 # Korean's recall on the held-out half at most this far below English's (measured: 0.06).
@@ -177,14 +195,15 @@ def as_gaps(
     return gap_messages(turns, threshold=1.0), len(gap_messages(turns))
 
 
-def pairwise(lines: Sequence[Question], groups: Sequence[int]) -> Dict[str, Tuple[float, float]]:
-    """Pairwise (precision, recall) per block of pairs: en, ko, cross and all.
+def pair_counts(lines: Sequence[Question], groups: Sequence[int]) -> Dict[str, List[int]]:
+    """Per block of pairs (en, ko, cross, all): pairs put together and labelled together, put
+    together, labelled together.
 
     Args:
         lines: The labelled questions.
         groups: The group number given to each line.
     """
-    counts = {block: [0, 0, 0] for block in BLOCKS}  # together and labelled, together, labelled
+    counts = {block: [0, 0, 0] for block in BLOCKS}
     for a, b in combinations(range(len(lines)), 2):
         first, second = lines[a].language, lines[b].language
         block = first if first == second else "cross"
@@ -193,10 +212,20 @@ def pairwise(lines: Sequence[Question], groups: Sequence[int]) -> Dict[str, Tupl
             counts[name][0] += together and same
             counts[name][1] += together
             counts[name][2] += same
+    return counts
+
+
+def scores_of(counts: Dict[str, List[int]]) -> Dict[str, Tuple[float, float]]:
+    """(precision, recall) per block, from :func:`pair_counts` (or their sums over sets)."""
     return {
         block: (hits / together if together else 1.0, hits / same if same else 1.0)
         for block, (hits, together, same) in counts.items()
     }
+
+
+def pairwise(lines: Sequence[Question], groups: Sequence[int]) -> Dict[str, Tuple[float, float]]:
+    """Pairwise (precision, recall) per block of pairs: en, ko, cross and all."""
+    return scores_of(pair_counts(lines, groups))
 
 
 def grouped(gaps: Sequence[GapMessage]) -> Dict[int, int]:
@@ -265,26 +294,47 @@ def test_the_halves_are_as_tuned():
     assert not set(halves()["tuning"]) & set(halves()["held-out"])
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "half", ["held-out", "all", "held-out+extra", "fresh", "blind", *HELD_BACK]
-)
-def test_grouping_quality_per_language(parse, half):
+def measure(half: str, parse: Callable[[str], Dict[str, Any]]) -> Dict[str, List[int]]:
+    """The pair counts of one half or set, grouped as the report groups (printed)."""
     lines = questions(groups=halves()[half])
     gaps, real_gaps = as_gaps(lines, parse)
     assert len(gaps) >= 0.95 * len(lines), "the model sends many lines to other intents"
     group_of = grouped(gaps)
     measured = [lines[i] for i in sorted(group_of)]
-    scores = pairwise(measured, [group_of[i] for i in sorted(group_of)])
+    counts = pair_counts(measured, [group_of[i] for i in sorted(group_of)])
     print(
         f"\n{half}: {len(measured)} of {len(lines)} questions grouped ({real_gaps} are gaps at "
         f"the report's threshold), {len(halves()[half])} labelled groups"
     )
-    for block in BLOCKS:
-        precision, recall = scores[block]
+    for block, (precision, recall) in scores_of(counts).items():
         print(f"  {block:5}  precision {precision:.2f}  recall {recall:.2f}")
+    return counts
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "half", ["held-out", "all", "held-out+extra", "fresh", "blind", *HELD_BACK]
+)
+def test_grouping_quality_per_language(parse, half):
+    scores = scores_of(measure(half, parse))
     for block, (precision, recall) in MINIMUM[half].items():
         assert scores[block][0] >= precision, (block, scores[block])
         assert scores[block][1] >= recall, (block, scores[block])
-    if half == "held-out":  # Korean near English (the issue asks for the same level: not yet)
+    if half == "held-out":  # Korean near English on the half the grouping was tuned beside
         assert scores["ko"][0] >= 0.95 and scores["ko"][1] >= scores["en"][1] - KOREAN_RECALL_GAP
+
+
+@pytest.mark.slow
+def test_korean_groups_at_the_level_of_english_on_questions_nobody_tuned_on(parse):
+    """The issue's "Korean at the level of English", on the four held-back sets, their pairs
+    pooled (measured: en 0.75 / 0.33, ko 0.83 / 0.29)."""
+    pooled = {block: [0, 0, 0] for block in BLOCKS}
+    for half in HELD_BACK:
+        for block, counts in measure(half, parse).items():
+            pooled[block] = [total + count for total, count in zip(pooled[block], counts)]
+    scores = scores_of(pooled)
+    print("\nheld-back sets pooled:")
+    for block, (precision, recall) in scores.items():
+        print(f"  {block:5}  precision {precision:.2f}  recall {recall:.2f}")
+    (en_precision, en_recall), (ko_precision, ko_recall) = scores["en"], scores["ko"]
+    assert ko_precision >= en_precision - 0.02 and ko_recall >= en_recall - 0.06
