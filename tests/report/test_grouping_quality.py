@@ -39,8 +39,8 @@ EXTRA = Path(__file__).with_name("unanswered_groups_extra.yml")
 # Four more sets, each written by someone who had seen neither the grouping nor its word lists
 # nor its figures (the topics of FRESH were suggested to its writer, the others' were not),
 # each measured on its own. FRESH and BLIND were then used to choose the general support
-# synonyms (partnerdesk/report/support_synonyms.py); the four HELD_BACK sets, written after
-# that (c and d after it was measured on a and b) and opened once to measure it, were used to
+# synonyms (partnerdesk/report/support_synonyms.py); the six HELD_BACK sets, written after
+# that (c-f after it was measured on a and b) and each opened once to measure it, were used to
 # choose nothing (docs/benchmarks.md).
 FRESH = Path(__file__).with_name("unanswered_groups_fresh.yml")
 BLIND = Path(__file__).with_name("unanswered_groups_blind.yml")
@@ -49,6 +49,8 @@ HELD_BACK = {
     "held-back-b": Path(__file__).with_name("unanswered_groups_heldback_b.yml"),
     "held-back-c": Path(__file__).with_name("unanswered_groups_heldback_c.yml"),
     "held-back-d": Path(__file__).with_name("unanswered_groups_heldback_d.yml"),
+    "held-back-e": Path(__file__).with_name("unanswered_groups_heldback_e.yml"),
+    "held-back-f": Path(__file__).with_name("unanswered_groups_heldback_f.yml"),
 }
 SETS = (LABELLED, EXTRA, FRESH, BLIND, *HELD_BACK.values())
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,7 +72,10 @@ BLOCKS = ("en", "ko", "cross", "all")
 # (0.71 0.23), cross 0.80 0.23 (0.88 0.12), all 0.77 0.24 (0.79 0.20); held-back-c: en 0.55
 # 0.22 (0.58 0.24), ko 0.78 0.28 (0.68 0.22), cross 0.79 0.25 (0.76 0.17), all 0.73 0.25 (0.68
 # 0.19); held-back-d: en 0.87 0.50 (0.98 0.55), ko 0.98 0.39 (0.95 0.36), cross 0.93 0.33
-# (1.00 0.26), all 0.92 0.38 (0.98 0.35).
+# (1.00 0.26), all 0.92 0.38 (0.98 0.35); held-back-e: en 0.82 0.42 (0.56 0.24), ko 0.81 0.32
+# (0.67 0.29), cross 0.96 0.22 (0.79 0.12), all 0.87 0.29 (0.67 0.19); held-back-f: en 1.00
+# 0.44 (0.93 0.39), ko 0.78 0.35 (0.50 0.17), cross 0.92 0.38 (0.70 0.14), all 0.90 0.39 (0.72
+# 0.20).
 MINIMUM = {
     "held-out": {
         "en": (0.95, 0.80),
@@ -110,6 +115,18 @@ MINIMUM = {
         "ko": (0.93, 0.34),
         "cross": (0.88, 0.28),
         "all": (0.87, 0.33),
+    },
+    "held-back-e": {
+        "en": (0.77, 0.37),
+        "ko": (0.76, 0.27),
+        "cross": (0.91, 0.17),
+        "all": (0.82, 0.24),
+    },
+    "held-back-f": {
+        "en": (0.95, 0.39),
+        "ko": (0.73, 0.30),
+        "cross": (0.87, 0.33),
+        "all": (0.85, 0.34),
     },
 }
 # Korean's recall on the held-out half at most this far below English's (measured: 0.06).
@@ -326,8 +343,9 @@ def test_grouping_quality_per_language(parse, half):
 
 @pytest.mark.slow
 def test_korean_groups_at_the_level_of_english_on_questions_nobody_tuned_on(parse):
-    """The issue's "Korean at the level of English", on the four held-back sets, their pairs
-    pooled (measured: en 0.75 / 0.33, ko 0.83 / 0.29)."""
+    """The issue's "Korean at the level of English", on the six held-back sets, their pairs
+    pooled (measured: en 0.80 / 0.36, ko 0.81 / 0.31; before the general support synonyms
+    en 0.79 / 0.35, ko 0.72 / 0.26)."""
     pooled = {block: [0, 0, 0] for block in BLOCKS}
     for half in HELD_BACK:
         for block, counts in measure(half, parse).items():
