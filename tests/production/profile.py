@@ -18,7 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 import requests
 
@@ -130,6 +130,20 @@ class Profile:
             f"postgresql://partnerdesk:{password}@127.0.0.1:"
             f"{self.env['PARTNERDESK_PG_PORT']}/partnerdesk"
         )
+
+    def access_log(self, until: Optional[Callable[[str], bool]] = None, timeout: float = 5) -> str:
+        """The balancer's access log, as it is or once ``until`` holds for it (``timeout`` at most).
+
+        nginx writes a request's line after it has sent the response, so a client can read
+        the log before the line of the request it has just been answered is there.
+        """
+        path = self.state_dir / "logs" / "nginx-access.log"
+        deadline = time.monotonic() + timeout
+        while True:
+            log = path.read_text() if path.exists() else ""
+            if until is None or until(log) or time.monotonic() >= deadline:
+                return log
+            time.sleep(0.05)
 
     def remove(self) -> None:
         """``down`` and delete the state folder."""

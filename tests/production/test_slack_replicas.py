@@ -134,16 +134,17 @@ def test_a_retry_through_the_balancer_is_not_answered_again(profile, slack_api):
     channel = new_channel("D")
     event = message_event("액션팩에 비주얼 스튜디오 엔터프라이즈 포함돼요?", channel)
     body = envelope(event)
-    access_log = profile.state_dir / "logs" / "nginx-access.log"
-    logged_before = len(access_log.read_text().splitlines())
+    logged_before = len(profile.access_log().splitlines())
 
     assert_retry_dropped(*deliver_twice(body, profile.balancer, profile.balancer))
 
     post = answered_once(slack_api, channel, event["ts"])
     assert "Visual Studio Professional" in post.text
     assert "출처: 파트너 센터 문서, MPN 혜택 FAQ (2020년 12월 10일)" in post.text
-    lines = access_log.read_text().splitlines()[logged_before:]
-    upstreams = [
-        re.search(r"upstream=(\S+)", line).group(1) for line in lines if f"POST {WEBHOOK}" in line
-    ]
+
+    def posts(log: str) -> List[str]:
+        return [line for line in log.splitlines()[logged_before:] if f"POST {WEBHOOK}" in line]
+
+    lines = posts(profile.access_log(until=lambda log: len(posts(log)) >= 2))
+    upstreams = [re.search(r"upstream=(\S+)", line).group(1) for line in lines]
     assert len(upstreams) == 2 and len(set(upstreams)) == 2, lines  # round-robin: both replicas
