@@ -171,8 +171,13 @@ def test_socketio_through_the_balancer_sticks_to_one_replica(profile):
             assert replies.get(timeout=60).get("text")
     finally:
         client.disconnect()
-    log = (profile.state_dir / "logs" / "nginx-access.log").read_text()
-    requests_of_session = [line for line in log.splitlines() if f"sid={engine_sid}" in line]
+
+    def requests_of(log: str) -> List[str]:
+        return [line for line in log.splitlines() if f"sid={engine_sid}" in line]
+
+    requests_of_session = requests_of(
+        profile.access_log(until=lambda log: len(requests_of(log)) >= 3)
+    )
     replicas = {re.search(r"upstream=(\S+)", line).group(1) for line in requests_of_session}
     assert len(requests_of_session) >= 3 and len(replicas) == 1, requests_of_session
 
