@@ -135,7 +135,7 @@ class Profile:
         """The balancer's access log, as it is or once ``until`` holds for it (``timeout`` at most).
 
         nginx writes a request's line after it has sent the response, so a client can read
-        the log before the line of the request it has just been answered is there.
+        the log before the line of the request it has just had answered is there.
         """
         path = self.state_dir / "logs" / "nginx-access.log"
         deadline = time.monotonic() + timeout
